@@ -1,0 +1,1 @@
+"""The bank format: model, loader, linter and JSON Schema. Never imports Textual."""

@@ -1,0 +1,52 @@
+"""Where banks live: the shipped decks, and the bank files under paths a user names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+BANK_SUFFIXES = (".yaml", ".yml")
+DISCLAIMER_FILE = "disclaimer.txt"
+
+
+def shipped_decks_dir() -> Path:
+    """The folder of banks that ships with the package.
+
+    In an installed wheel the banks sit inside the package (`quiz/decks`); in a source
+    checkout they are the repository's `decks/` folder.
+    """
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "decks"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "decks"
+
+
+def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Expand files and folders into bank files (sorted, folders searched recursively).
+
+    Returns (bank files, paths that do not exist).
+    """
+    found: list[Path] = []
+    missing: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.suffix in BANK_SUFFIXES
+                                and f.is_file()))
+        elif p.exists():
+            found.append(p)
+        else:
+            missing.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, missing
+
+
+def disclaimer_text(decks_dir: Path | None = None) -> str:
+    """The short first-run disclaimer that ships with the banks (one text for every front end)."""
+    return (decks_dir or shipped_decks_dir()).joinpath(DISCLAIMER_FILE).read_text("utf-8").strip()

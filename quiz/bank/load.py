@@ -1,0 +1,557 @@
+"""Load a YAML bank file into the typed model, or fail with every error found, each at file:line:col.
+
+Parsing is safe: the file is only *composed* (libyaml's C parser when available) into a node
+tree that carries line marks, and this module builds the model from the nodes itself. Nothing
+is ever constructed from a YAML tag, so `!!python/object` and friends cannot run code; they
+are reported as errors. The walk also guards what PyYAML does not: duplicate keys, alias bombs
+(a node budget proportional to the file size), deep nesting and oversized files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quiz.bank.findings import BankLoadError, Finding, Severity
+from quiz.bank.model import (
+    CLOZE_RE,
+    Bank,
+    Option,
+    Pos,
+    Question,
+    QuestionType,
+    Source,
+    SourceRef,
+)
+
+#: Largest bank file accepted, in bytes.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Deepest nesting accepted (a bank needs about 5).
+MAX_DEPTH = 32
+#: Options of a single/multi question.
+MIN_OPTIONS, MAX_OPTIONS = 3, 5
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_Loader: type = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+_TIMESTAMP, _MAP, _SEQ = _T + "timestamp", _T + "map", _T + "seq"
+_PLAIN_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ})
+
+BANK_KEYS = ("id", "title", "description", "language", "version", "sources", "questions",
+             "lint_ignore")
+SOURCE_KEYS = ("id", "title", "publisher", "date", "url")
+COMMON_QUESTION_KEYS = ("id", "type", "prompt", "explanation", "source", "topics", "red_flag",
+                        "action", "lint_ignore")
+TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
+    QuestionType.SINGLE: ("options",),
+    QuestionType.MULTI: ("options",),
+    QuestionType.TRUE_FALSE: ("answer",),
+    QuestionType.FLASHCARD: ("back",),
+    QuestionType.CLOZE: (),
+    QuestionType.TYPED: ("answers",),
+}
+ALL_TYPE_KEYS = frozenset(k for keys in TYPE_KEYS.values() for k in keys)
+OPTION_KEYS = ("text", "correct", "why")
+SOURCE_REF_KEYS = ("id", "section")
+
+_KIND = {_STR: "text", _INT: "a number", _FLOAT: "a number", _BOOL: "true/false",
+         _NULL: "nothing (null)", _TIMESTAMP: "a date", _MAP: "a mapping", _SEQ: "a list"}
+
+
+def _pos(node: Node) -> Pos:
+    return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Walks one composed document and builds the model, collecting findings."""
+
+    def __init__(self, path: str, budget: int) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+        self.budget = budget
+        self.question: str | None = None
+
+    # -- reporting ------------------------------------------------------------------------
+    def error(self, node: Node | Pos, rule: str, message: str) -> None:
+        p = node if isinstance(node, Pos) else _pos(node)
+        self.findings.append(
+            Finding(self.path, p.line, p.col, Severity.ERROR, rule, message, self.question)
+        )
+
+    # -- structural guards ----------------------------------------------------------------
+    def check_tree(self, node: Node, depth: int = 0) -> bool:
+        """Depth, node budget (alias bombs), tags and duplicate keys, over the whole tree.
+
+        Returns False when the tree is too large or deep to look at any further.
+        """
+        stack: list[tuple[Node, int]] = [(node, depth)]
+        while stack:
+            n, d = stack.pop()
+            self.budget -= 1
+            if self.budget < 0:
+                self.error(n, "too-many-nodes",
+                           "the document expands to far more values than its size allows "
+                           "(repeated aliases?)")
+                return False
+            if d > MAX_DEPTH:
+                self.error(n, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+                return False
+            if n.tag not in _PLAIN_TAGS:
+                self.error(n, "unsafe-tag",
+                           f"the tag '{n.tag}' is not allowed: a bank holds only plain text, "
+                           "numbers, true/false, lists and mappings")
+                continue
+            if isinstance(n, MappingNode):
+                seen: dict[object, Node] = {}
+                for k, v in n.value:
+                    if isinstance(k, ScalarNode):
+                        if k.tag == _T + "merge" or k.value == "<<" and k.tag != _STR:
+                            self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
+                        elif k.value in seen:
+                            first = _pos(seen[k.value])
+                            self.error(k, "duplicate-key",
+                                       f"duplicate key '{k.value}' (first at line {first.line})")
+                        else:
+                            seen[k.value] = k
+                    else:
+                        self.error(k, "wrong-type", "a key must be plain text")
+                    stack.append((v, d + 1))
+            elif isinstance(n, SequenceNode):
+                stack.extend((c, d + 1) for c in n.value)
+        return True
+
+    # -- typed accessors ------------------------------------------------------------------
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...] | frozenset[str],
+                ) -> dict[str, tuple[ScalarNode, Node]] | None:
+        if not isinstance(node, MappingNode):
+            self.error(node, "wrong-type", f"{what} must be a mapping of keys to values, "
+                                           f"found {_KIND.get(node.tag, node.tag)}")
+            return None
+        out: dict[str, tuple[ScalarNode, Node]] = {}
+        for k, v in node.value:
+            if not isinstance(k, ScalarNode):
+                continue
+            if k.value not in allowed:
+                self.error(k, "unknown-key", f"unknown key '{k.value}' in {what}"
+                                             f"{_did_you_mean(k.value, allowed)}")
+                continue
+            out.setdefault(k.value, (k, v))
+        return out
+
+    def require(self, m: dict[str, tuple[ScalarNode, Node]], key: str, owner: Node,
+                what: str) -> Node | None:
+        if key not in m:
+            self.error(owner, "missing-key", f"{what} needs '{key}'")
+            return None
+        return m[key][1]
+
+    def text(self, node: Node | None, what: str, *, required: bool = True) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode) or node.tag != _STR:
+            kind = _KIND.get(node.tag, node.tag)
+            hint = " (put it in quotes)" if isinstance(node, ScalarNode) else ""
+            self.error(node, "wrong-type", f"{what} must be text, found {kind}{hint}")
+            return None
+        value = str(node.value).strip()
+        if required and not value:
+            self.error(node, "empty-text", f"{what} is empty")
+            return None
+        return value
+
+    def scalar_text(self, node: Node | None, what: str) -> str | None:
+        """Text, a number or a date, kept as the characters written (for version, date)."""
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode) or node.tag in (_BOOL, _NULL):
+            self.error(node, "wrong-type", f"{what} must be text or a number")
+            return None
+        return str(node.value).strip()
+
+    def boolean(self, node: Node | None, what: str) -> bool | None:
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode) or node.tag != _BOOL:
+            self.error(node, "wrong-type",
+                       f"{what} must be true or false, found {_KIND.get(node.tag, node.tag)}")
+            return None
+        return str(node.value).lower() in ("true", "yes", "on", "y")
+
+    def seq(self, node: Node | None, what: str) -> list[Node] | None:
+        if node is None:
+            return None
+        if not isinstance(node, SequenceNode):
+            self.error(node, "wrong-type",
+                       f"{what} must be a list, found {_KIND.get(node.tag, node.tag)}")
+            return None
+        return list(node.value)
+
+    def slug(self, node: Node | None, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and node is not None and not SLUG_RE.match(value):
+            self.error(node, "bad-id", f"{what} '{value}' must be a lowercase slug such as "
+                                       "'weakness-key' (letters, digits and single hyphens)")
+            return None
+        return value
+
+    def text_list(self, node: Node | None, what: str, *, slugs: bool = False) -> list[str]:
+        items = self.seq(node, what) or []
+        out = []
+        for i, item in enumerate(items):
+            v = (self.slug if slugs else self.text)(item, f"{what} item {i + 1}")
+            if v is not None:
+                out.append(v)
+        return out
+
+    # -- the bank -------------------------------------------------------------------------
+    def bank(self, root: Node, file: Path | None) -> Bank | None:
+        m = self.mapping(root, "the bank (top level)", BANK_KEYS)
+        if m is None:
+            return None
+        bank_id = self.slug(self.require(m, "id", root, "the bank"), "bank id")
+        title = self.text(self.require(m, "title", root, "the bank"), "title")
+        description = self.text(self.require(m, "description", root, "the bank"), "description")
+        language = self.text(m["language"][1], "language") if "language" in m else "en"
+        version = self.scalar_text(self.require(m, "version", root, "the bank"), "version")
+
+        sources: list[Source] = []
+        source_ids: set[str] = set()
+        for node in self.seq(self.require(m, "sources", root, "the bank"), "sources") or []:
+            s = self.source(node)
+            if s is None:
+                continue
+            if s.id in source_ids:
+                self.error(node, "duplicate-id", f"source id '{s.id}' is declared twice")
+            source_ids.add(s.id)
+            sources.append(s)
+
+        questions: list[Question] = []
+        first_at: dict[str, Pos] = {}
+        qnodes = self.seq(self.require(m, "questions", root, "the bank"), "questions")
+        if qnodes is not None and not qnodes:
+            self.error(m["questions"][1], "empty-bank", "the bank has no questions")
+        for node in qnodes or []:
+            q = self.question_(node, source_ids)
+            if q is None:
+                continue
+            if q.id in first_at:
+                self.question = q.id
+                self.error(q.pos, "duplicate-id",
+                           f"question id '{q.id}' is used twice (first at line "
+                           f"{first_at[q.id].line}); ids must be unique in a bank")
+                self.question = None
+                continue
+            first_at[q.id] = q.pos
+            questions.append(q)
+
+        bank_ignore = frozenset(self.text_list(m["lint_ignore"][1], "lint_ignore")
+                                if "lint_ignore" in m else [])
+        if (bank_id is None or title is None or description is None or language is None
+                or version is None):
+            return None
+        positions = {k: _pos(v) for k, (_, v) in m.items()}
+        bank = Bank(bank_id, title, description, language, version, tuple(sources),
+                    tuple(questions), file, _pos(root), positions)
+        return _with_bank_ignore(bank, bank_ignore)
+
+    def source(self, node: Node) -> Source | None:
+        m = self.mapping(node, "a source", SOURCE_KEYS)
+        if m is None:
+            return None
+        sid = self.slug(self.require(m, "id", node, "a source"), "source id")
+        title = self.text(self.require(m, "title", node, "a source"), "source title")
+        publisher = self.text(m["publisher"][1], "publisher") if "publisher" in m else None
+        date = self.scalar_text(m["date"][1], "date") if "date" in m else None
+        url = self.text(m["url"][1], "url") if "url" in m else None
+        if sid is None or title is None:
+            return None
+        return Source(sid, title, publisher, date, url)
+
+    def question_(self, node: Node, source_ids: set[str]) -> Question | None:
+        self.question = None
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                if isinstance(k, ScalarNode) and k.value == "id" and isinstance(v, ScalarNode):
+                    self.question = str(v.value)
+        allowed = frozenset(COMMON_QUESTION_KEYS) | ALL_TYPE_KEYS
+        m = self.mapping(node, "a question", allowed)
+        if m is None:
+            return None
+        try:
+            return self._question_body(node, m, source_ids)
+        finally:
+            self.question = None
+
+    def _question_body(self, node: Node, m: dict[str, tuple[ScalarNode, Node]],
+                       source_ids: set[str]) -> Question | None:
+        n_errors = len(self.findings)
+        qid = self.slug(self.require(m, "id", node, "a question"), "question id")
+        qtype: QuestionType | None = None
+        type_node = self.require(m, "type", node, "a question")
+        type_name = self.text(type_node, "type")
+        if type_name is not None and type_node is not None:
+            try:
+                qtype = QuestionType(type_name)
+            except ValueError:
+                names = ", ".join(t.value for t in QuestionType)
+                self.error(type_node, "bad-type",
+                           f"unknown question type '{type_name}' (use one of: {names})")
+        prompt = self.text(self.require(m, "prompt", node, "a question"), "prompt")
+        explanation = self.text(self.require(m, "explanation", node, "a question"),
+                                "explanation")
+        ref = self.source_ref(self.require(m, "source", node, "a question"), source_ids)
+        topics_node = self.require(m, "topics", node, "a question")
+        topics = self.text_list(topics_node, "topics", slugs=True)
+        if topics_node is not None and isinstance(topics_node, SequenceNode) and not topics:
+            self.error(topics_node, "missing-key", "topics needs at least one topic")
+        red_flag = bool(self.boolean(m["red_flag"][1], "red_flag")) if "red_flag" in m else False
+        action = self.text(m["action"][1], "action") if "action" in m else None
+        if red_flag and "action" not in m:
+            self.error(m["red_flag"][1], "red-flag-action",
+                       "a red_flag question needs an 'action': what the learner should do")
+        ignore = frozenset(self.text_list(m["lint_ignore"][1], "lint_ignore")
+                           if "lint_ignore" in m else [])
+
+        options: list[Option] = []
+        answer: bool | None = None
+        back: str | None = None
+        answers: list[str] = []
+        positions: dict[str, Pos] = {k: _pos(v) for k, (_, v) in m.items()}
+        if qtype is not None:
+            for key in ALL_TYPE_KEYS - set(TYPE_KEYS[qtype]):
+                if key in m:
+                    self.error(m[key][0], "unknown-key",
+                               f"'{key}' does not belong in a '{qtype.value}' question")
+            for key in TYPE_KEYS[qtype]:
+                self.require(m, key, node, f"a '{qtype.value}' question")
+            if qtype in (QuestionType.SINGLE, QuestionType.MULTI) and "options" in m:
+                options = self.options(m["options"][1], qtype, positions)
+            elif qtype is QuestionType.TRUE_FALSE and "answer" in m:
+                answer = self.boolean(m["answer"][1], "answer")
+            elif qtype is QuestionType.FLASHCARD and "back" in m:
+                back = self.text(m["back"][1], "back")
+            elif qtype is QuestionType.TYPED and "answers" in m:
+                answers = self.text_list(m["answers"][1], "answers")
+                if not answers and isinstance(m["answers"][1], SequenceNode):
+                    self.error(m["answers"][1], "typed-answers",
+                               "a typed question needs at least one accepted answer")
+            elif qtype is QuestionType.CLOZE and prompt is not None and "prompt" in m:
+                self.cloze(m["prompt"][1], prompt)
+
+        if len(self.findings) > n_errors:
+            return None
+        assert qid is not None and qtype is not None and prompt is not None
+        assert explanation is not None and ref is not None
+        return Question(
+            id=qid, type=qtype, prompt=prompt, explanation=explanation, source=ref,
+            topics=tuple(topics), red_flag=red_flag, action=action, options=tuple(options),
+            answer=answer, back=back, answers=tuple(answers), lint_ignore=ignore,
+            pos=_pos(node), positions=positions,
+        )
+
+    def source_ref(self, node: Node | None, source_ids: set[str]) -> SourceRef | None:
+        if node is None:
+            return None
+        m = self.mapping(node, "source", SOURCE_REF_KEYS)
+        if m is None:
+            return None
+        id_node = self.require(m, "id", node, "source")
+        sid = self.text(id_node, "source id")
+        section = self.text(self.require(m, "section", node, "source"), "source section")
+        if sid is not None and id_node is not None and sid not in source_ids:
+            declared = ", ".join(sorted(source_ids)) or "none"
+            self.error(id_node, "unknown-source",
+                       f"source '{sid}' is not declared in the bank's sources "
+                       f"(declared: {declared})")
+            return None
+        if sid is None or section is None:
+            return None
+        return SourceRef(sid, section)
+
+    def options(self, node: Node, qtype: QuestionType, positions: dict[str, Pos]
+                ) -> list[Option]:
+        items = self.seq(node, "options")
+        if items is None:
+            return []
+        if not MIN_OPTIONS <= len(items) <= MAX_OPTIONS:
+            self.error(node, "option-count", f"a '{qtype.value}' question needs "
+                       f"{MIN_OPTIONS} to {MAX_OPTIONS} options (found {len(items)})")
+        out: list[Option] = []
+        for i, item in enumerate(items):
+            m = self.mapping(item, f"option {i + 1}", OPTION_KEYS)
+            if m is None:
+                continue
+            positions[f"options.{i}"] = _pos(item)
+            for k, (_, v) in m.items():
+                positions[f"options.{i}.{k}"] = _pos(v)
+            text = self.text(self.require(m, "text", item, f"option {i + 1}"),
+                             f"option {i + 1} text")
+            correct = self.boolean(m["correct"][1], f"option {i + 1} correct") \
+                if "correct" in m else False
+            why = self.text(m["why"][1], f"option {i + 1} why") if "why" in m else None
+            if text is not None:
+                out.append(Option(text, bool(correct), why))
+        n_correct = sum(o.correct for o in out)
+        if len(out) == len(items):
+            if qtype is QuestionType.SINGLE and n_correct != 1:
+                self.error(node, "single-one-correct",
+                           f"exactly one option must be correct (found {n_correct})")
+            elif qtype is QuestionType.MULTI and n_correct < 1:
+                self.error(node, "multi-needs-correct", "at least one option must be correct")
+        return out
+
+    def cloze(self, node: Node, prompt: str) -> None:
+        deletions = list(CLOZE_RE.finditer(prompt))
+        if not any(d.group(1) == "1" for d in deletions):
+            self.error(node, "cloze-missing",
+                       "a cloze prompt needs at least one {{c1::hidden text}}")
+        for d in deletions:
+            if not d.group(2).strip():
+                self.error(node, "cloze-missing", f"the deletion '{d.group(0)}' hides nothing")
+        if prompt.count("{{") != len(deletions):
+            self.error(node, "cloze-syntax",
+                       "the prompt has a '{{' that is not a well-formed {{cN::text}} deletion")
+
+
+def _with_bank_ignore(bank: Bank, ignore: frozenset[str]) -> Bank:
+    """Fold a bank-level `lint_ignore` into every question's."""
+    if not ignore:
+        return bank
+    from dataclasses import replace
+
+    return replace(bank, questions=tuple(replace(q, lint_ignore=q.lint_ignore | ignore)
+                                         for q in bank.questions))
+
+
+def _did_you_mean(key: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _decode(data: bytes, path: str) -> str:
+    def fail(offset: int, rule: str, message: str) -> BankLoadError:
+        line, col = _line_col(data, offset)
+        return BankLoadError([Finding(path, line, col, Severity.ERROR, rule, message)])
+
+    if b"\x00" in data:
+        raise fail(data.index(b"\x00"), "binary", "this is a binary file, not a YAML bank")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise fail(e.start, "encoding", f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x})"
+                   ) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise fail(0, "empty-file", "the file is empty: a bank needs id, title, questions, ...")
+    return text
+
+
+#: Nesting that libyaml's (recursive) composer is known to handle without trouble.
+_SAFE_COMPOSE_DEPTH = 1000
+_OPENERS = re.compile(r"[\[{]|(?:^|\s)[-?:](?=\s|$)")
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse absurdly deep nesting before libyaml's recursive composer overflows the C stack.
+
+    A cheap upper bound on the depth is computed first: the number of flow openers plus, for
+    the worst line, its indentation and its block indicators. Only when that bound is large
+    does an exact (event-by-event, non-recursive) pass measure the real depth.
+    """
+    flow = text.count("[") + text.count("{")
+    worst_line = max((len(ln) - len(ln.lstrip(" ")) + len(_OPENERS.findall(ln))
+                      for ln in text.splitlines()), default=0)
+    if flow + 2 * worst_line + 2 <= _SAFE_COMPOSE_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise BankLoadError([Finding(
+                    path, mark.line + 1, mark.column + 1, Severity.ERROR, "too-deep",
+                    f"values are nested more than {MAX_DEPTH} levels deep")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None) -> Bank:
+    """Build a bank from a file's bytes. Raises BankLoadError with every error found."""
+    if len(data) > MAX_FILE_BYTES:
+        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "file-too-large",
+                                     f"the file is {len(data):,} bytes; a bank may be at most "
+                                     f"{MAX_FILE_BYTES:,} bytes")])
+    text = _decode(data, path)
+    try:
+        _check_depth(text, path)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or e.context or "invalid YAML"
+        raise BankLoadError([Finding(path, line, col, Severity.ERROR, "yaml-syntax",
+                                     f"invalid YAML: {problem}")]) from None
+    except yaml.YAMLError as e:  # reader errors (control characters) carry no mark
+        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "yaml-syntax",
+                                     f"invalid YAML: {e}")]) from None
+    except RecursionError:
+        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "too-deep",
+                                     f"values are nested more than {MAX_DEPTH} levels deep")]
+                            ) from None
+    if root is None:
+        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "empty-file",
+                                     "the file is empty: a bank needs id, title, questions, ...")])
+    builder = _Builder(path, budget=2 * len(data) + 10_000)
+    if not builder.check_tree(root):
+        raise BankLoadError(builder.findings)
+    bank = builder.bank(root, file)
+    if builder.findings or bank is None:
+        # Structural errors first (they can hide others), then in file order.
+        findings = builder.findings or [Finding(path, 1, 1, Severity.ERROR, "invalid",
+                                                "the bank is not valid")]
+        raise BankLoadError(sorted(findings, key=lambda f: (f.line, f.col)))
+    return bank
+
+
+def display_path(path: Path) -> str:
+    """The path as a person would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_bank(path: Path | str) -> Bank:
+    """Load one bank file. Raises BankLoadError (with file:line:col findings) on any problem."""
+    p = Path(path)
+    shown = display_path(p)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, "file-too-large",
+                                         f"the file is {size:,} bytes; a bank may be at most "
+                                         f"{MAX_FILE_BYTES:,} bytes")])
+        data = p.read_bytes()
+    except OSError as e:
+        raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, "unreadable",
+                                     f"cannot read the file: {e.strerror or e}")]) from None
+    return load_bank_bytes(data, shown, p)
+
+
+__all__ = ["MAX_FILE_BYTES", "display_path", "load_bank", "load_bank_bytes"]

@@ -1,0 +1,205 @@
+"""The typed model of a question bank: what one YAML bank file becomes after loading.
+
+Everything downstream (linter, engine, Anki export, front ends) reads these objects and never
+the YAML. The objects are immutable; positions (line, column, 1-based) are kept so that the
+linter can point at the exact place in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class QuestionType(str, Enum):
+    """The kinds of question a bank may hold."""
+
+    SINGLE = "single"
+    MULTI = "multi"
+    TRUE_FALSE = "true_false"
+    FLASHCARD = "flashcard"
+    CLOZE = "cloze"
+    TYPED = "typed"
+
+
+#: Types the learner answers by choosing among options.
+CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTI})
+
+#: Anki's cloze syntax: {{c1::hidden text}} or {{c1::hidden text::hint}}.
+CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A place in a bank file: 1-based line and column."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source document that a bank's questions cite."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A question's citation: which source, and the heading of the section in it."""
+
+    id: str
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One choice of a `single` or `multi` question."""
+
+    text: str
+    correct: bool
+    #: Why this option is right or wrong; shown when the learner picks it.
+    why: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClozeDeletion:
+    """One `{{cN::text}}` in a cloze prompt."""
+
+    index: int
+    text: str
+    hint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One item of a bank. Fields that belong to other types are left empty."""
+
+    id: str
+    type: QuestionType
+    prompt: str
+    explanation: str
+    source: SourceRef
+    topics: tuple[str, ...]
+    red_flag: bool = False
+    #: What the learner should do (for red-flag items), e.g. when to see a doctor.
+    action: str | None = None
+    #: single / multi
+    options: tuple[Option, ...] = ()
+    #: true_false
+    answer: bool | None = None
+    #: flashcard
+    back: str | None = None
+    #: typed: accepted answers, the first one canonical
+    answers: tuple[str, ...] = ()
+    #: lint rule ids silenced for this item (the bank key `lint_ignore`)
+    lint_ignore: frozenset[str] = frozenset()
+    #: where the question starts in its file
+    pos: Pos = Pos(1, 1)
+    #: positions of the question's fields, keyed by path: "prompt", "options.0.text", ...
+    positions: Mapping[str, Pos] = field(default_factory=dict, compare=False, hash=False)
+
+    def pos_of(self, key: str) -> Pos:
+        """Position of a field (e.g. ``"options.2.why"``), falling back to the question's."""
+        return self.positions.get(key, self.pos)
+
+    @property
+    def correct_options(self) -> tuple[int, ...]:
+        """Indexes of the correct options (choice types)."""
+        return tuple(i for i, o in enumerate(self.options) if o.correct)
+
+    def cloze_deletions(self) -> list[ClozeDeletion]:
+        """The `{{cN::...}}` deletions of a cloze prompt, in order of appearance."""
+        return [
+            ClozeDeletion(int(m.group(1)), m.group(2), m.group(3))
+            for m in CLOZE_RE.finditer(self.prompt)
+        ]
+
+    def cloze_masked(self, mask: str = "[...]") -> str:
+        """The cloze prompt with every deletion hidden (a hint, if any, shown instead)."""
+        return CLOZE_RE.sub(lambda m: f"[{m.group(3)}]" if m.group(3) else mask, self.prompt)
+
+    def cloze_revealed(self) -> str:
+        """The cloze prompt with every deletion filled in."""
+        return CLOZE_RE.sub(lambda m: m.group(2), self.prompt)
+
+    def correct_answer_text(self) -> str:
+        """The right answer as plain text, for feedback screens and exports."""
+        t = self.type
+        if t in CHOICE_TYPES:
+            return "; ".join(o.text for o in self.options if o.correct)
+        if t is QuestionType.TRUE_FALSE:
+            return "True" if self.answer else "False"
+        if t is QuestionType.FLASHCARD:
+            return self.back or ""
+        if t is QuestionType.CLOZE:
+            return "; ".join(d.text for d in self.cloze_deletions())
+        return self.answers[0] if self.answers else ""
+
+    def content_hash(self) -> str:
+        """A stable hash of what the learner sees and is graded on.
+
+        The review store compares it to notice an edited question; ids, positions and lint
+        settings are left out so that moving or re-indenting a question changes nothing.
+        """
+        payload = {
+            "type": self.type.value,
+            "prompt": self.prompt,
+            "explanation": self.explanation,
+            "options": [[o.text, o.correct, o.why] for o in self.options],
+            "answer": self.answer,
+            "back": self.back,
+            "answers": list(self.answers),
+            "action": self.action,
+            "red_flag": self.red_flag,
+        }
+        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """One question bank: one YAML file."""
+
+    id: str
+    title: str
+    description: str
+    language: str
+    version: str
+    sources: tuple[Source, ...]
+    questions: tuple[Question, ...]
+    #: the file it was loaded from (None when built in code)
+    path: Path | None = None
+    pos: Pos = Pos(1, 1)
+    positions: Mapping[str, Pos] = field(default_factory=dict, compare=False, hash=False)
+
+    def source(self, source_id: str) -> Source:
+        """The declared source with this id (KeyError if the bank does not declare it)."""
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id (KeyError if absent)."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def cite(self, q: Question) -> str:
+        """A human citation for a question: "<source title>, section <heading>"."""
+        try:
+            title = self.source(q.source.id).title
+        except KeyError:
+            title = q.source.id
+        return f"{title}, section \u201c{q.source.section}\u201d"

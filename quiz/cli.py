@@ -1,0 +1,88 @@
+"""The `quiz` command line: parses arguments and hands them to one command module.
+
+Each subcommand lives in `quiz.commands.<name>` with a `run(args) -> int`; it is imported
+only when chosen, so that `quiz` starts fast and a command's heavy dependencies (genanki,
+textstat, Textual) load only when needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from quiz import __version__
+
+
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where progress is kept (default: $QUIZ_DATA_DIR, else the user data directory)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="quiz",
+        description="Learn the facts about muscle twitching with a spaced-repetition quiz.",
+        epilog="With no command, opens the quiz on the shipped banks (the same as 'quiz study').",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    study = sub.add_parser("study", help="study banks in the terminal app (or --plain)")
+    study.add_argument("banks", nargs="*", metavar="BANK",
+                       help="bank ids, bank files or folders (default: the shipped banks)")
+    study.add_argument("--plain", action="store_true",
+                       help="a line-by-line dialogue on stdin/stdout (screen readers, scripts)")
+    study.add_argument("--practice", action="store_true",
+                       help="practice mode: questions are asked but the schedule is not touched")
+    study.add_argument("--new-limit", type=int, default=None, metavar="N",
+                       help="new items per day (default 20)")
+    _add_data_dir(study)
+
+    check = sub.add_parser("check", help="check bank files for errors and item-writing flaws")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="bank files or folders (default: the shipped banks)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    sub.add_parser("schema", help="print the JSON Schema of the bank format")
+
+    stats = sub.add_parser("stats", help="show progress: due items, retention, leeches")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    _add_data_dir(stats)
+
+    export = sub.add_parser("export", help="export banks to another tool")
+    export_sub = export.add_subparsers(dest="target", metavar="TARGET", required=True)
+    anki = export_sub.add_parser("anki", help="write an Anki package (.apkg)")
+    anki.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="bank files or folders (default: the shipped banks)")
+    anki.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.apkg")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `quiz` console script. Returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["study", *(argv or sys.argv[1:])])
+    if getattr(args, "data_dir", None) is None and os.environ.get("QUIZ_DATA_DIR"):
+        args.data_dir = Path(os.environ["QUIZ_DATA_DIR"])
+    module = importlib.import_module(f"quiz.commands.{args.command}")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed: not an error worth a traceback.
+        sys.stderr.close()
+        return 0

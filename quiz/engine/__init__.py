@@ -1,0 +1,1 @@
+"""The study engine: FSRS scheduling, the SQLite review store, sessions and stats. No Textual."""

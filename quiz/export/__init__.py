@@ -1,0 +1,1 @@
+"""Exports of banks to other tools (Anki). Never imports Textual."""
