@@ -37,19 +37,35 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     study = sub.add_parser("study", help="study banks in the terminal app (or --plain)")
-    study.add_argument("banks", nargs="*", metavar="BANK",
-                       help="bank ids, bank files or folders (default: the shipped banks)")
-    study.add_argument("--plain", action="store_true",
-                       help="a line-by-line dialogue on stdin/stdout (screen readers, scripts)")
-    study.add_argument("--practice", action="store_true",
-                       help="practice mode: questions are asked but the schedule is not touched")
-    study.add_argument("--new-limit", type=int, default=None, metavar="N",
-                       help="new items per day (default 20)")
+    study.add_argument(
+        "banks",
+        nargs="*",
+        metavar="BANK",
+        help="bank ids, bank files or folders (default: the shipped banks)",
+    )
+    study.add_argument(
+        "--plain",
+        action="store_true",
+        help="a line-by-line dialogue on stdin/stdout (screen readers, scripts)",
+    )
+    study.add_argument(
+        "--practice",
+        action="store_true",
+        help="practice mode: questions are asked but the schedule is not touched",
+    )
+    study.add_argument(
+        "--new-limit", type=int, default=None, metavar="N", help="new items per day (default 20)"
+    )
     _add_data_dir(study)
 
     check = sub.add_parser("check", help="check bank files for errors and item-writing flaws")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                       help="bank files or folders (default: the shipped banks)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="bank files or folders (default: the shipped banks)",
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
 
@@ -62,8 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export banks to another tool")
     export_sub = export.add_subparsers(dest="target", metavar="TARGET", required=True)
     anki = export_sub.add_parser("anki", help="write an Anki package (.apkg)")
-    anki.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                      help="bank files or folders (default: the shipped banks)")
+    anki.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="bank files or folders (default: the shipped banks)",
+    )
     anki.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.apkg")
 
     return parser

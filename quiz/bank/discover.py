@@ -31,8 +31,9 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     missing: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in BANK_SUFFIXES
-                                and f.is_file()))
+            found.extend(
+                sorted(f for f in p.rglob("*") if f.suffix in BANK_SUFFIXES and f.is_file())
+            )
         elif p.exists():
             found.append(p)
         else:

@@ -1,4 +1,4 @@
-"""Load a YAML bank file into the typed model, or fail with every error found, each at file:line:col.
+"""Load a YAML bank file into the typed model, or fail with every error found at file:line:col.
 
 Parsing is safe: the file is only *composed* (libyaml's C parser when available) into a node
 tree that carries line marks, and this module builds the model from the nodes itself. Nothing
@@ -43,11 +43,28 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "b
 _TIMESTAMP, _MAP, _SEQ = _T + "timestamp", _T + "map", _T + "seq"
 _PLAIN_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MAP, _SEQ})
 
-BANK_KEYS = ("id", "title", "description", "language", "version", "sources", "questions",
-             "lint_ignore")
+BANK_KEYS = (
+    "id",
+    "title",
+    "description",
+    "language",
+    "version",
+    "sources",
+    "questions",
+    "lint_ignore",
+)
 SOURCE_KEYS = ("id", "title", "publisher", "date", "url")
-COMMON_QUESTION_KEYS = ("id", "type", "prompt", "explanation", "source", "topics", "red_flag",
-                        "action", "lint_ignore")
+COMMON_QUESTION_KEYS = (
+    "id",
+    "type",
+    "prompt",
+    "explanation",
+    "source",
+    "topics",
+    "red_flag",
+    "action",
+    "lint_ignore",
+)
 TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.SINGLE: ("options",),
     QuestionType.MULTI: ("options",),
@@ -60,8 +77,16 @@ ALL_TYPE_KEYS = frozenset(k for keys in TYPE_KEYS.values() for k in keys)
 OPTION_KEYS = ("text", "correct", "why")
 SOURCE_REF_KEYS = ("id", "section")
 
-_KIND = {_STR: "text", _INT: "a number", _FLOAT: "a number", _BOOL: "true/false",
-         _NULL: "nothing (null)", _TIMESTAMP: "a date", _MAP: "a mapping", _SEQ: "a list"}
+_KIND = {
+    _STR: "text",
+    _INT: "a number",
+    _FLOAT: "a number",
+    _BOOL: "true/false",
+    _NULL: "nothing (null)",
+    _TIMESTAMP: "a date",
+    _MAP: "a mapping",
+    _SEQ: "a list",
+}
 
 
 def _pos(node: Node) -> Pos:
@@ -95,17 +120,23 @@ class _Builder:
             n, d = stack.pop()
             self.budget -= 1
             if self.budget < 0:
-                self.error(n, "too-many-nodes",
-                           "the document expands to far more values than its size allows "
-                           "(repeated aliases?)")
+                self.error(
+                    n,
+                    "too-many-nodes",
+                    "the document expands to far more values than its size allows "
+                    "(repeated aliases?)",
+                )
                 return False
             if d > MAX_DEPTH:
                 self.error(n, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
                 return False
             if n.tag not in _PLAIN_TAGS:
-                self.error(n, "unsafe-tag",
-                           f"the tag '{n.tag}' is not allowed: a bank holds only plain text, "
-                           "numbers, true/false, lists and mappings")
+                self.error(
+                    n,
+                    "unsafe-tag",
+                    f"the tag '{n.tag}' is not allowed: a bank holds only plain text, "
+                    "numbers, true/false, lists and mappings",
+                )
                 continue
             if isinstance(n, MappingNode):
                 seen: dict[object, Node] = {}
@@ -115,8 +146,11 @@ class _Builder:
                             self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
                         elif k.value in seen:
                             first = _pos(seen[k.value])
-                            self.error(k, "duplicate-key",
-                                       f"duplicate key '{k.value}' (first at line {first.line})")
+                            self.error(
+                                k,
+                                "duplicate-key",
+                                f"duplicate key '{k.value}' (first at line {first.line})",
+                            )
                         else:
                             seen[k.value] = k
                     else:
@@ -127,25 +161,37 @@ class _Builder:
         return True
 
     # -- typed accessors ------------------------------------------------------------------
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...] | frozenset[str],
-                ) -> dict[str, tuple[ScalarNode, Node]] | None:
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        allowed: tuple[str, ...] | frozenset[str],
+    ) -> dict[str, tuple[ScalarNode, Node]] | None:
         if not isinstance(node, MappingNode):
-            self.error(node, "wrong-type", f"{what} must be a mapping of keys to values, "
-                                           f"found {_KIND.get(node.tag, node.tag)}")
+            self.error(
+                node,
+                "wrong-type",
+                f"{what} must be a mapping of keys to values, "
+                f"found {_KIND.get(node.tag, node.tag)}",
+            )
             return None
         out: dict[str, tuple[ScalarNode, Node]] = {}
         for k, v in node.value:
             if not isinstance(k, ScalarNode):
                 continue
             if k.value not in allowed:
-                self.error(k, "unknown-key", f"unknown key '{k.value}' in {what}"
-                                             f"{_did_you_mean(k.value, allowed)}")
+                self.error(
+                    k,
+                    "unknown-key",
+                    f"unknown key '{k.value}' in {what}{_did_you_mean(k.value, allowed)}",
+                )
                 continue
             out.setdefault(k.value, (k, v))
         return out
 
-    def require(self, m: dict[str, tuple[ScalarNode, Node]], key: str, owner: Node,
-                what: str) -> Node | None:
+    def require(
+        self, m: dict[str, tuple[ScalarNode, Node]], key: str, owner: Node, what: str
+    ) -> Node | None:
         if key not in m:
             self.error(owner, "missing-key", f"{what} needs '{key}'")
             return None
@@ -178,8 +224,11 @@ class _Builder:
         if node is None:
             return None
         if not isinstance(node, ScalarNode) or node.tag != _BOOL:
-            self.error(node, "wrong-type",
-                       f"{what} must be true or false, found {_KIND.get(node.tag, node.tag)}")
+            self.error(
+                node,
+                "wrong-type",
+                f"{what} must be true or false, found {_KIND.get(node.tag, node.tag)}",
+            )
             return None
         return str(node.value).lower() in ("true", "yes", "on", "y")
 
@@ -187,16 +236,21 @@ class _Builder:
         if node is None:
             return None
         if not isinstance(node, SequenceNode):
-            self.error(node, "wrong-type",
-                       f"{what} must be a list, found {_KIND.get(node.tag, node.tag)}")
+            self.error(
+                node, "wrong-type", f"{what} must be a list, found {_KIND.get(node.tag, node.tag)}"
+            )
             return None
         return list(node.value)
 
     def slug(self, node: Node | None, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and node is not None and not SLUG_RE.match(value):
-            self.error(node, "bad-id", f"{what} '{value}' must be a lowercase slug such as "
-                                       "'weakness-key' (letters, digits and single hyphens)")
+            self.error(
+                node,
+                "bad-id",
+                f"{what} '{value}' must be a lowercase slug such as "
+                "'weakness-key' (letters, digits and single hyphens)",
+            )
             return None
         return value
 
@@ -242,22 +296,41 @@ class _Builder:
                 continue
             if q.id in first_at:
                 self.question = q.id
-                self.error(q.pos, "duplicate-id",
-                           f"question id '{q.id}' is used twice (first at line "
-                           f"{first_at[q.id].line}); ids must be unique in a bank")
+                self.error(
+                    q.pos,
+                    "duplicate-id",
+                    f"question id '{q.id}' is used twice (first at line "
+                    f"{first_at[q.id].line}); ids must be unique in a bank",
+                )
                 self.question = None
                 continue
             first_at[q.id] = q.pos
             questions.append(q)
 
-        bank_ignore = frozenset(self.text_list(m["lint_ignore"][1], "lint_ignore")
-                                if "lint_ignore" in m else [])
-        if (bank_id is None or title is None or description is None or language is None
-                or version is None):
+        bank_ignore = frozenset(
+            self.text_list(m["lint_ignore"][1], "lint_ignore") if "lint_ignore" in m else []
+        )
+        if (
+            bank_id is None
+            or title is None
+            or description is None
+            or language is None
+            or version is None
+        ):
             return None
         positions = {k: _pos(v) for k, (_, v) in m.items()}
-        bank = Bank(bank_id, title, description, language, version, tuple(sources),
-                    tuple(questions), file, _pos(root), positions)
+        bank = Bank(
+            bank_id,
+            title,
+            description,
+            language,
+            version,
+            tuple(sources),
+            tuple(questions),
+            file,
+            _pos(root),
+            positions,
+        )
         return _with_bank_ignore(bank, bank_ignore)
 
     def source(self, node: Node) -> Source | None:
@@ -288,8 +361,9 @@ class _Builder:
         finally:
             self.question = None
 
-    def _question_body(self, node: Node, m: dict[str, tuple[ScalarNode, Node]],
-                       source_ids: set[str]) -> Question | None:
+    def _question_body(
+        self, node: Node, m: dict[str, tuple[ScalarNode, Node]], source_ids: set[str]
+    ) -> Question | None:
         n_errors = len(self.findings)
         qid = self.slug(self.require(m, "id", node, "a question"), "question id")
         qtype: QuestionType | None = None
@@ -300,11 +374,13 @@ class _Builder:
                 qtype = QuestionType(type_name)
             except ValueError:
                 names = ", ".join(t.value for t in QuestionType)
-                self.error(type_node, "bad-type",
-                           f"unknown question type '{type_name}' (use one of: {names})")
+                self.error(
+                    type_node,
+                    "bad-type",
+                    f"unknown question type '{type_name}' (use one of: {names})",
+                )
         prompt = self.text(self.require(m, "prompt", node, "a question"), "prompt")
-        explanation = self.text(self.require(m, "explanation", node, "a question"),
-                                "explanation")
+        explanation = self.text(self.require(m, "explanation", node, "a question"), "explanation")
         ref = self.source_ref(self.require(m, "source", node, "a question"), source_ids)
         topics_node = self.require(m, "topics", node, "a question")
         topics = self.text_list(topics_node, "topics", slugs=True)
@@ -313,10 +389,14 @@ class _Builder:
         red_flag = bool(self.boolean(m["red_flag"][1], "red_flag")) if "red_flag" in m else False
         action = self.text(m["action"][1], "action") if "action" in m else None
         if red_flag and "action" not in m:
-            self.error(m["red_flag"][1], "red-flag-action",
-                       "a red_flag question needs an 'action': what the learner should do")
-        ignore = frozenset(self.text_list(m["lint_ignore"][1], "lint_ignore")
-                           if "lint_ignore" in m else [])
+            self.error(
+                m["red_flag"][1],
+                "red-flag-action",
+                "a red_flag question needs an 'action': what the learner should do",
+            )
+        ignore = frozenset(
+            self.text_list(m["lint_ignore"][1], "lint_ignore") if "lint_ignore" in m else []
+        )
 
         options: list[Option] = []
         answer: bool | None = None
@@ -326,8 +406,11 @@ class _Builder:
         if qtype is not None:
             for key in ALL_TYPE_KEYS - set(TYPE_KEYS[qtype]):
                 if key in m:
-                    self.error(m[key][0], "unknown-key",
-                               f"'{key}' does not belong in a '{qtype.value}' question")
+                    self.error(
+                        m[key][0],
+                        "unknown-key",
+                        f"'{key}' does not belong in a '{qtype.value}' question",
+                    )
             for key in TYPE_KEYS[qtype]:
                 self.require(m, key, node, f"a '{qtype.value}' question")
             if qtype in (QuestionType.SINGLE, QuestionType.MULTI) and "options" in m:
@@ -339,8 +422,11 @@ class _Builder:
             elif qtype is QuestionType.TYPED and "answers" in m:
                 answers = self.text_list(m["answers"][1], "answers")
                 if not answers and isinstance(m["answers"][1], SequenceNode):
-                    self.error(m["answers"][1], "typed-answers",
-                               "a typed question needs at least one accepted answer")
+                    self.error(
+                        m["answers"][1],
+                        "typed-answers",
+                        "a typed question needs at least one accepted answer",
+                    )
             elif qtype is QuestionType.CLOZE and prompt is not None and "prompt" in m:
                 self.cloze(m["prompt"][1], prompt)
 
@@ -349,10 +435,21 @@ class _Builder:
         assert qid is not None and qtype is not None and prompt is not None
         assert explanation is not None and ref is not None
         return Question(
-            id=qid, type=qtype, prompt=prompt, explanation=explanation, source=ref,
-            topics=tuple(topics), red_flag=red_flag, action=action, options=tuple(options),
-            answer=answer, back=back, answers=tuple(answers), lint_ignore=ignore,
-            pos=_pos(node), positions=positions,
+            id=qid,
+            type=qtype,
+            prompt=prompt,
+            explanation=explanation,
+            source=ref,
+            topics=tuple(topics),
+            red_flag=red_flag,
+            action=action,
+            options=tuple(options),
+            answer=answer,
+            back=back,
+            answers=tuple(answers),
+            lint_ignore=ignore,
+            pos=_pos(node),
+            positions=positions,
         )
 
     def source_ref(self, node: Node | None, source_ids: set[str]) -> SourceRef | None:
@@ -366,22 +463,27 @@ class _Builder:
         section = self.text(self.require(m, "section", node, "source"), "source section")
         if sid is not None and id_node is not None and sid not in source_ids:
             declared = ", ".join(sorted(source_ids)) or "none"
-            self.error(id_node, "unknown-source",
-                       f"source '{sid}' is not declared in the bank's sources "
-                       f"(declared: {declared})")
+            self.error(
+                id_node,
+                "unknown-source",
+                f"source '{sid}' is not declared in the bank's sources (declared: {declared})",
+            )
             return None
         if sid is None or section is None:
             return None
         return SourceRef(sid, section)
 
-    def options(self, node: Node, qtype: QuestionType, positions: dict[str, Pos]
-                ) -> list[Option]:
+    def options(self, node: Node, qtype: QuestionType, positions: dict[str, Pos]) -> list[Option]:
         items = self.seq(node, "options")
         if items is None:
             return []
         if not MIN_OPTIONS <= len(items) <= MAX_OPTIONS:
-            self.error(node, "option-count", f"a '{qtype.value}' question needs "
-                       f"{MIN_OPTIONS} to {MAX_OPTIONS} options (found {len(items)})")
+            self.error(
+                node,
+                "option-count",
+                f"a '{qtype.value}' question needs "
+                f"{MIN_OPTIONS} to {MAX_OPTIONS} options (found {len(items)})",
+            )
         out: list[Option] = []
         for i, item in enumerate(items):
             m = self.mapping(item, f"option {i + 1}", OPTION_KEYS)
@@ -390,18 +492,25 @@ class _Builder:
             positions[f"options.{i}"] = _pos(item)
             for k, (_, v) in m.items():
                 positions[f"options.{i}.{k}"] = _pos(v)
-            text = self.text(self.require(m, "text", item, f"option {i + 1}"),
-                             f"option {i + 1} text")
-            correct = self.boolean(m["correct"][1], f"option {i + 1} correct") \
-                if "correct" in m else False
+            text = self.text(
+                self.require(m, "text", item, f"option {i + 1}"), f"option {i + 1} text"
+            )
+            correct = (
+                self.boolean(m["correct"][1], f"option {i + 1} correct")
+                if "correct" in m
+                else False
+            )
             why = self.text(m["why"][1], f"option {i + 1} why") if "why" in m else None
             if text is not None:
                 out.append(Option(text, bool(correct), why))
         n_correct = sum(o.correct for o in out)
         if len(out) == len(items):
             if qtype is QuestionType.SINGLE and n_correct != 1:
-                self.error(node, "single-one-correct",
-                           f"exactly one option must be correct (found {n_correct})")
+                self.error(
+                    node,
+                    "single-one-correct",
+                    f"exactly one option must be correct (found {n_correct})",
+                )
             elif qtype is QuestionType.MULTI and n_correct < 1:
                 self.error(node, "multi-needs-correct", "at least one option must be correct")
         return out
@@ -409,14 +518,18 @@ class _Builder:
     def cloze(self, node: Node, prompt: str) -> None:
         deletions = list(CLOZE_RE.finditer(prompt))
         if not any(d.group(1) == "1" for d in deletions):
-            self.error(node, "cloze-missing",
-                       "a cloze prompt needs at least one {{c1::hidden text}}")
+            self.error(
+                node, "cloze-missing", "a cloze prompt needs at least one {{c1::hidden text}}"
+            )
         for d in deletions:
             if not d.group(2).strip():
                 self.error(node, "cloze-missing", f"the deletion '{d.group(0)}' hides nothing")
         if prompt.count("{{") != len(deletions):
-            self.error(node, "cloze-syntax",
-                       "the prompt has a '{{' that is not a well-formed {{cN::text}} deletion")
+            self.error(
+                node,
+                "cloze-syntax",
+                "the prompt has a '{{' that is not a well-formed {{cN::text}} deletion",
+            )
 
 
 def _with_bank_ignore(bank: Bank, ignore: frozenset[str]) -> Bank:
@@ -425,8 +538,10 @@ def _with_bank_ignore(bank: Bank, ignore: frozenset[str]) -> Bank:
         return bank
     from dataclasses import replace
 
-    return replace(bank, questions=tuple(replace(q, lint_ignore=q.lint_ignore | ignore)
-                                         for q in bank.questions))
+    return replace(
+        bank,
+        questions=tuple(replace(q, lint_ignore=q.lint_ignore | ignore) for q in bank.questions),
+    )
 
 
 def _did_you_mean(key: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
@@ -452,8 +567,9 @@ def _decode(data: bytes, path: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise fail(e.start, "encoding", f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x})"
-                   ) from None
+        raise fail(
+            e.start, "encoding", f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x})"
+        ) from None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
@@ -474,8 +590,10 @@ def _check_depth(text: str, path: str) -> None:
     does an exact (event-by-event, non-recursive) pass measure the real depth.
     """
     flow = text.count("[") + text.count("{")
-    worst_line = max((len(ln) - len(ln.lstrip(" ")) + len(_OPENERS.findall(ln))
-                      for ln in text.splitlines()), default=0)
+    worst_line = max(
+        (len(ln) - len(ln.lstrip(" ")) + len(_OPENERS.findall(ln)) for ln in text.splitlines()),
+        default=0,
+    )
     if flow + 2 * worst_line + 2 <= _SAFE_COMPOSE_DEPTH:
         return
     depth = 0
@@ -484,9 +602,19 @@ def _check_depth(text: str, path: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise BankLoadError([Finding(
-                    path, mark.line + 1, mark.column + 1, Severity.ERROR, "too-deep",
-                    f"values are nested more than {MAX_DEPTH} levels deep")])
+                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                raise BankLoadError(
+                    [
+                        Finding(
+                            path,
+                            line,
+                            col,
+                            Severity.ERROR,
+                            "too-deep",
+                            f"values are nested more than {MAX_DEPTH} levels deep",
+                        )
+                    ]
+                )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -494,9 +622,19 @@ def _check_depth(text: str, path: str) -> None:
 def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None) -> Bank:
     """Build a bank from a file's bytes. Raises BankLoadError with every error found."""
     if len(data) > MAX_FILE_BYTES:
-        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "file-too-large",
-                                     f"the file is {len(data):,} bytes; a bank may be at most "
-                                     f"{MAX_FILE_BYTES:,} bytes")])
+        raise BankLoadError(
+            [
+                Finding(
+                    path,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "file-too-large",
+                    f"the file is {len(data):,} bytes; a bank may be at most "
+                    f"{MAX_FILE_BYTES:,} bytes",
+                )
+            ]
+        )
     text = _decode(data, path)
     try:
         _check_depth(text, path)
@@ -505,26 +643,48 @@ def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None)
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or e.context or "invalid YAML"
-        raise BankLoadError([Finding(path, line, col, Severity.ERROR, "yaml-syntax",
-                                     f"invalid YAML: {problem}")]) from None
+        raise BankLoadError(
+            [Finding(path, line, col, Severity.ERROR, "yaml-syntax", f"invalid YAML: {problem}")]
+        ) from None
     except yaml.YAMLError as e:  # reader errors (control characters) carry no mark
-        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "yaml-syntax",
-                                     f"invalid YAML: {e}")]) from None
+        raise BankLoadError(
+            [Finding(path, 1, 1, Severity.ERROR, "yaml-syntax", f"invalid YAML: {e}")]
+        ) from None
     except RecursionError:
-        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "too-deep",
-                                     f"values are nested more than {MAX_DEPTH} levels deep")]
-                            ) from None
+        raise BankLoadError(
+            [
+                Finding(
+                    path,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "too-deep",
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                )
+            ]
+        ) from None
     if root is None:
-        raise BankLoadError([Finding(path, 1, 1, Severity.ERROR, "empty-file",
-                                     "the file is empty: a bank needs id, title, questions, ...")])
+        raise BankLoadError(
+            [
+                Finding(
+                    path,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "empty-file",
+                    "the file is empty: a bank needs id, title, questions, ...",
+                )
+            ]
+        )
     builder = _Builder(path, budget=2 * len(data) + 10_000)
     if not builder.check_tree(root):
         raise BankLoadError(builder.findings)
     bank = builder.bank(root, file)
     if builder.findings or bank is None:
         # Structural errors first (they can hide others), then in file order.
-        findings = builder.findings or [Finding(path, 1, 1, Severity.ERROR, "invalid",
-                                                "the bank is not valid")]
+        findings = builder.findings or [
+            Finding(path, 1, 1, Severity.ERROR, "invalid", "the bank is not valid")
+        ]
         raise BankLoadError(sorted(findings, key=lambda f: (f.line, f.col)))
     return bank
 
@@ -544,13 +704,33 @@ def load_bank(path: Path | str) -> Bank:
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, "file-too-large",
-                                         f"the file is {size:,} bytes; a bank may be at most "
-                                         f"{MAX_FILE_BYTES:,} bytes")])
+            raise BankLoadError(
+                [
+                    Finding(
+                        shown,
+                        1,
+                        1,
+                        Severity.ERROR,
+                        "file-too-large",
+                        f"the file is {size:,} bytes; a bank may be at most "
+                        f"{MAX_FILE_BYTES:,} bytes",
+                    )
+                ]
+            )
         data = p.read_bytes()
     except OSError as e:
-        raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, "unreadable",
-                                     f"cannot read the file: {e.strerror or e}")]) from None
+        raise BankLoadError(
+            [
+                Finding(
+                    shown,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "unreadable",
+                    f"cannot read the file: {e.strerror or e}",
+                )
+            ]
+        ) from None
     return load_bank_bytes(data, shown, p)
 
 
