@@ -1,27 +1,118 @@
-"""`quiz check`: load bank files and report every error, file:line:col."""
+"""`quiz check [PATH ...] [--format text|json] [--strict]`: load and lint bank files.
+
+Each bank file is loaded (every error reported at file:line:col) and, when it loads, linted
+(warnings with a rule id). Text output is one `file:line:col: severity: message [rule]` line
+per finding and a one-line summary; JSON output is one object with a record per bank. Exit
+status: 0 with no errors (with --strict, no warnings either), 1 otherwise; argparse gives 2
+on a usage error. A path that does not exist, or a folder that holds no bank, is an error.
+
+The linter (and textstat, which it loads) is imported only here, so that the quiz app
+starts without them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from quiz.bank.discover import find_bank_files, shipped_decks_dir
-from quiz.bank.findings import BankLoadError, Finding
+from quiz.bank.discover import BANK_SUFFIXES, find_bank_files, shipped_decks_dir
+from quiz.bank.findings import BankLoadError, Finding, Severity
+
+
+@dataclass
+class BankResult:
+    """What checking one bank file found."""
+
+    path: str
+    bank_id: str | None = None
+    questions: int = 0
+    reading_grade: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "id": self.bank_id,
+            "questions": self.questions,
+            "reading_grade": (None if self.reading_grade is None else round(self.reading_grade, 2)),
+            "errors": [f.to_json() for f in self.errors],
+            "warnings": [f.to_json() for f in self.warnings],
+        }
+
+
+def check_file(path: Path) -> BankResult:
+    """Load and lint one bank file."""
+    from quiz.bank.lint import lint_bank_report
+    from quiz.bank.load import display_path, load_bank
+
+    result = BankResult(display_path(path))
+    try:
+        bank = load_bank(path)
+    except BankLoadError as e:
+        result.findings = list(e.findings)
+        return result
+    report = lint_bank_report(bank)
+    result.bank_id = bank.id
+    result.questions = len(bank.questions)
+    result.reading_grade = report.reading_grade
+    result.findings = report.findings
+    return result
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def run(args: argparse.Namespace) -> int:
-    files, missing = find_bank_files(args.paths or [shipped_decks_dir()])
-    findings: list[Finding] = []
-    for m in missing:
-        print(f"quiz check: {m}: no such file or folder", file=sys.stderr)
-    for f in files:
-        try:
-            from quiz.bank.load import load_bank
+    """Check the banks named on the command line; return the exit status."""
+    paths: list[Path] = list(args.paths) or [shipped_decks_dir()]
+    problems: list[str] = []
+    files: list[Path] = []
+    for p in paths:
+        found, missing = find_bank_files([p])
+        if missing:
+            problems.append(f"{p}: no such file or folder")
+        elif not found:
+            suffixes = ", ".join(f"*{s}" for s in BANK_SUFFIXES)
+            problems.append(f"{p}: no bank files ({suffixes}) in this folder")
+        files.extend(f for f in found if f not in files)
 
-            load_bank(f)
-        except BankLoadError as e:
-            findings.extend(e.findings)
-    for fi in findings:
-        print(fi.format())
-    print(f"{len(files)} bank(s) checked: {len(findings)} error(s)")
-    return 1 if findings or missing else 0
+    results = [check_file(f) for f in files]
+    n_errors = sum(len(r.errors) for r in results) + len(problems)
+    n_warnings = sum(len(r.warnings) for r in results)
+
+    for problem in problems:
+        print(f"quiz check: error: {problem}", file=sys.stderr)
+    if args.format == "json":
+        out = {
+            "banks": [r.to_json() for r in results],
+            "errors": n_errors,
+            "warnings": n_warnings,
+            "missing": problems,
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            for finding in r.findings:
+                print(finding.format())
+        n_questions = sum(r.questions for r in results)
+        summary = (
+            f"{_plural(len(results), 'bank')} checked ({_plural(n_questions, 'question')}): "
+            f"{_plural(n_errors, 'error')}, {_plural(n_warnings, 'warning')}"
+        )
+        if args.strict and n_warnings and not n_errors:
+            summary += " (--strict: warnings fail the check)"
+        print(summary)
+    failed = n_errors > 0 or (args.strict and n_warnings > 0)
+    return 1 if failed else 0
