@@ -1,0 +1,631 @@
+"""The study session: the UI-free loop that every front end drives.
+
+This module owns the order in which items are asked (the queue), turning an answer into a
+result (verdict, feedback, next due time) and recording it, undo, and the end-of-session
+summary. Front ends (the Textual app, the plain line mode, tests) only call this API:
+
+    session = StudySession(banks, store, now, SessionOptions())
+    while (item := session.next_item()) is not None:
+        result = session.submit(answer_for(item), unsure=False)
+        ...                               # show result; session.undo() to take it back
+    summary = session.summary()
+
+Queue: items due now first (most overdue first), then new items interleaved across banks up
+to the daily new limit (counted from the review log, so it holds across sessions), then items
+in their short learning steps once they are due (or, when nothing else is left, up to
+`learn_ahead` early). Every answer is committed to the store before `submit` returns.
+
+Practice mode asks every active item of the banks once, in interleaved file order, grades
+it and gives feedback, but writes nothing at all to the store (no schedule change, no log
+entry, not even the bank sync); undo simply forgets the last practice answer.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from quiz.bank.model import Bank, Question, QuestionType
+from quiz.engine.grading import (
+    Answer,
+    DeletionFeedback,
+    FlashcardGrade,
+    OptionFeedback,
+    SelfRating,
+    answer_to_json,
+    check_answer,
+)
+from quiz.engine.schedule import (
+    DEFAULT_DESIRED_RETENTION,
+    RatingPreview,
+    Scheduling,
+    as_utc,
+    rating_for,
+)
+from quiz.engine.store import (
+    BankCounts,
+    CardRecord,
+    ReviewStore,
+    ReviewWrite,
+    SyncReport,
+)
+
+#: A clock: returns the current time, timezone-aware (converted to UTC by the session).
+Clock = Callable[[], datetime]
+
+DEFAULT_NEW_LIMIT = 20
+
+
+class SessionError(Exception):
+    """The session was used out of order (for example `submit` with no item shown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOptions:
+    """How a session behaves."""
+
+    #: new items introduced per day, across all banks (counted from the review log)
+    new_limit: int = DEFAULT_NEW_LIMIT
+    #: ask without touching the schedule; nothing is written to the store
+    practice: bool = False
+    #: FSRS's target probability of recall when an item comes back
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
+    #: items in a learning step may be shown this early when nothing else is left
+    learn_ahead: timedelta = timedelta(minutes=20)
+    #: the time zone whose midnight starts a new day (None: this machine's local zone)
+    day_tz: tzinfo | None = None
+
+    def __post_init__(self) -> None:
+        if self.new_limit < 0:
+            raise ValueError("the new-item limit cannot be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class StudyItem:
+    """One item to show. Front ends render it; they never look up the store themselves."""
+
+    bank: Bank
+    question: Question
+    #: the store's id for the item (None in practice mode when the store has never seen it)
+    card_id: int | None
+    #: 1-based position in this session, and the number of items planned so far (it grows
+    #: when an item is re-queued for a learning step)
+    position: int
+    total: int
+    #: never answered before
+    is_new: bool
+    #: the question was edited since the learner last answered it
+    edited: bool
+    #: forgotten often (flagged for the instructor)
+    is_leech: bool
+    #: flashcards outside practice: what Again, Hard, Good and Easy would give, in order
+    previews: tuple[RatingPreview, ...]
+    #: when `next_item` returned it (the default start of the response time)
+    shown_at: datetime
+    practice: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(bank id, question id)."""
+        return (self.bank.id, self.question.id)
+
+    @property
+    def type(self) -> QuestionType:
+        """The question's type."""
+        return self.question.type
+
+    @property
+    def prompt(self) -> str:
+        """The text to show: the prompt, with cloze deletions hidden as "[...]" (or a hint)."""
+        if self.question.type is QuestionType.CLOZE:
+            return self.question.cloze_masked()
+        return self.question.prompt
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """Option texts of a choice question (empty otherwise); number them from 1."""
+        return tuple(o.text for o in self.question.options)
+
+    @property
+    def blank_count(self) -> int:
+        """How many texts a cloze answer needs (0 for other types)."""
+        if self.question.type is not QuestionType.CLOZE:
+            return 0
+        return len(self.question.cloze_deletions())
+
+    @property
+    def flashcard_back(self) -> str | None:
+        """What a flashcard reveals before self-grading."""
+        return self.question.back
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What one answer gave: everything a feedback screen shows."""
+
+    item: StudyItem
+    answer: Answer
+    correct: bool
+    rating: SelfRating
+    unsure: bool
+    #: wrong without "unsure": recorded so stats can show misconceptions
+    confident_wrong: bool
+    #: the right answer as text (options joined with "; ")
+    correct_answer: str
+    explanation: str
+    #: options the learner picked, each with its `why`
+    chosen: tuple[OptionFeedback, ...]
+    #: correct options the learner did not pick (multi)
+    missed: tuple[OptionFeedback, ...]
+    #: per-blank verdicts (cloze)
+    deletions: tuple[DeletionFeedback, ...]
+    #: "<document title>, section “<heading>”"
+    source: str
+    source_url: str | None
+    red_flag: bool
+    #: what to do (red-flag items)
+    action: str | None
+    #: when the item comes back (None in practice mode)
+    next_due: datetime | None
+    interval: timedelta | None
+    is_leech: bool
+    #: this answer made the item a leech
+    became_leech: bool
+    #: the review log entry (None in practice mode)
+    review_id: int | None
+    answered_at: datetime
+    response_time: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    """Right answers out of all answers on one topic in a session."""
+
+    topic: str
+    right: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class MissedRedFlag:
+    """A red-flag item answered wrong in the session, with what to do."""
+
+    bank_id: str
+    question_id: str
+    prompt: str
+    action: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The end-of-session summary."""
+
+    answered: int
+    right: int
+    confident_wrong: int
+    started_at: datetime
+    ended_at: datetime
+    duration: timedelta
+    #: by topic, in order of first appearance
+    topics: tuple[TopicScore, ...]
+    red_flags_missed: tuple[MissedRedFlag, ...]
+    #: earliest due time among the session's banks (None: nothing scheduled, or practice)
+    next_due: datetime | None
+    practice: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BankOverview:
+    """A bank with its counts, for a home screen."""
+
+    bank: Bank
+    counts: BankCounts
+    #: new items the daily limit still allows today (shared across banks)
+    new_today: int
+
+
+@dataclass(slots=True)
+class _Entry:
+    bank_id: str
+    question_id: str
+    card_id: int | None
+
+
+@dataclass(slots=True)
+class _Answered:
+    entry: _Entry
+    result: Result
+    #: the learning re-queue entry this answer added, if any
+    requeued: tuple[datetime, int, _Entry] | None
+
+
+@dataclass(slots=True)
+class _Queue:
+    main: deque[_Entry] = field(default_factory=deque)
+    learning: list[tuple[datetime, int, _Entry]] = field(default_factory=list)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __len__(self) -> int:
+        return len(self.main) + len(self.learning)
+
+
+def day_start(now: datetime, tz: tzinfo | None) -> datetime:
+    """Midnight that starts `now`'s day in `tz` (None: local zone), as UTC."""
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    return as_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
+def new_allowance(store: ReviewStore, now: datetime, options: SessionOptions) -> int:
+    """New items still allowed today under the daily limit."""
+    start = day_start(now, options.day_tz)
+    used = store.new_introduced(start, start + timedelta(days=1))
+    return max(0, options.new_limit - used)
+
+
+def _check_unique(banks: Sequence[Bank]) -> dict[str, Bank]:
+    by_id: dict[str, Bank] = {}
+    for b in banks:
+        if b.id in by_id:
+            raise ValueError(
+                f"two banks share the id '{b.id}' ({by_id[b.id].path} and {b.path}); "
+                "bank ids must be unique"
+            )
+        by_id[b.id] = b
+    return by_id
+
+
+def bank_overview(
+    store: ReviewStore,
+    banks: Sequence[Bank],
+    now: datetime,
+    options: SessionOptions | None = None,
+) -> list[BankOverview]:
+    """Sync the banks with the store and return each one's counts, in the order given."""
+    opts = options or SessionOptions()
+    now = as_utc(now)
+    _check_unique(banks)
+    for b in banks:
+        store.sync_bank(b, now)
+    counts = store.bank_counts(now, [b.id for b in banks])
+    allowance = new_allowance(store, now, opts)
+    out = []
+    for b in banks:
+        c = counts.get(b.id) or BankCounts(b.id, b.title, 0, 0, 0, 0, 0, 0, 0)
+        out.append(BankOverview(b, c, min(c.new, allowance)))
+    return out
+
+
+def _interleave(columns: Sequence[Sequence[_Entry]]) -> list[_Entry]:
+    out: list[_Entry] = []
+    for row in itertools.zip_longest(*columns):
+        out.extend(e for e in row if e is not None)
+    return out
+
+
+class StudySession:
+    """One sitting over a set of banks. See the module docstring for the loop.
+
+    The constructor syncs the banks with the store (outside practice mode) and plans the
+    queue. `now` is called whenever the session needs the time.
+    """
+
+    def __init__(
+        self,
+        banks: Sequence[Bank],
+        store: ReviewStore,
+        now: Clock,
+        options: SessionOptions | None = None,
+    ) -> None:
+        self.options = options or SessionOptions()
+        self.store = store
+        self.banks: tuple[Bank, ...] = tuple(banks)
+        self._now_fn = now
+        self._by_id = _check_unique(self.banks)
+        self._questions: dict[tuple[str, str], Question] = {
+            (b.id, q.id): q for b in self.banks for q in b.questions
+        }
+        self.scheduling = Scheduling(self.options.desired_retention)
+        self.started_at = self._now()
+        self.sync_reports: tuple[SyncReport, ...] = ()
+        self._queue = _Queue()
+        self._current: StudyItem | None = None
+        self._current_entry: _Entry | None = None
+        self._history: list[_Answered] = []
+        self._ended_at: datetime | None = None
+        if self.options.practice:
+            self._plan_practice()
+        else:
+            self.sync_reports = tuple(store.sync_bank(b, self.started_at) for b in self.banks)
+            self._plan()
+
+    # -- planning ------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return as_utc(self._now_fn())
+
+    def _plan(self) -> None:
+        now = self.started_at
+        ids = [b.id for b in self.banks]
+        if not ids:
+            return
+        for c in self.store.due_cards(ids, now):
+            self._queue.main.append(_Entry(c.bank_id, c.question_id, c.card_id))
+        allowance = new_allowance(self.store, now, self.options)
+        if allowance:
+            columns = [
+                [_Entry(c.bank_id, c.question_id, c.card_id) for c in self.store.new_cards(b.id)]
+                for b in self.banks
+            ]
+            self._queue.main.extend(_interleave(columns)[:allowance])
+        # Items in a learning step due within the learn-ahead window come back at the end.
+        later = now + self.options.learn_ahead
+        for c in self.store.due_cards(ids, later):
+            if c.due is not None and c.due > now:
+                self._push_learning(c.due, _Entry(c.bank_id, c.question_id, c.card_id))
+
+    def _plan_practice(self) -> None:
+        columns = [[_Entry(b.id, q.id, None) for q in b.questions] for b in self.banks]
+        self._queue.main.extend(_interleave(columns))
+
+    def _push_learning(self, due: datetime, entry: _Entry) -> tuple[datetime, int, _Entry]:
+        item = (due, next(self._queue.counter), entry)
+        heapq.heappush(self._queue.learning, item)
+        return item
+
+    def _pop(self, now: datetime) -> _Entry | None:
+        q = self._queue
+        if q.learning and q.learning[0][0] <= now:
+            return heapq.heappop(q.learning)[2]
+        if q.main:
+            return q.main.popleft()
+        if q.learning and q.learning[0][0] <= now + self.options.learn_ahead:
+            return heapq.heappop(q.learning)[2]
+        return None
+
+    # -- the loop ------------------------------------------------------------------------
+
+    @property
+    def current(self) -> StudyItem | None:
+        """The item shown and not yet answered, if any."""
+        return self._current
+
+    @property
+    def answered(self) -> int:
+        """Answers given in this session (undone ones excluded)."""
+        return len(self._history)
+
+    @property
+    def remaining(self) -> int:
+        """Items still planned (the current one included)."""
+        return len(self._queue) + (1 if self._current is not None else 0)
+
+    @property
+    def can_undo(self) -> bool:
+        """There is an answer to take back."""
+        return bool(self._history)
+
+    @property
+    def results(self) -> tuple[Result, ...]:
+        """The session's results so far, oldest first."""
+        return tuple(a.result for a in self._history)
+
+    def next_item(self) -> StudyItem | None:
+        """The item to show now, or None when the session is done.
+
+        Calling it again before `submit` returns the same item.
+        """
+        if self._current is not None:
+            return self._current
+        now = self._now()
+        entry = self._pop(now)
+        if entry is None:
+            self._ended_at = self._ended_at or now
+            return None
+        self._ended_at = None
+        self._current = self._make_item(entry, now)
+        self._current_entry = entry
+        return self._current
+
+    def _make_item(self, entry: _Entry, now: datetime) -> StudyItem:
+        bank = self._by_id[entry.bank_id]
+        question = self._questions[(entry.bank_id, entry.question_id)]
+        card: CardRecord | None
+        if entry.card_id is not None:
+            card = self.store.card(entry.card_id)
+        else:
+            card = self.store.card_by_key(entry.bank_id, entry.question_id)
+        previews: tuple[RatingPreview, ...] = ()
+        if question.type is QuestionType.FLASHCARD and not self.options.practice and card:
+            previews = self.scheduling.preview(
+                card.fsrs_card,
+                card_id=card.card_id,
+                reps=card.reps,
+                now=now,
+                red_flag=question.red_flag,
+            )
+        position = len(self._history) + 1
+        return StudyItem(
+            bank=bank,
+            question=question,
+            card_id=entry.card_id,
+            position=position,
+            total=position + len(self._queue),
+            is_new=card is None or card.is_new,
+            edited=bool(card and card.edited),
+            is_leech=bool(card and card.is_leech),
+            previews=previews,
+            shown_at=now,
+            practice=self.options.practice,
+        )
+
+    def submit(
+        self,
+        answer: Answer,
+        *,
+        unsure: bool = False,
+        response_time: timedelta | None = None,
+    ) -> Result:
+        """Grade the current item, record it (committed before returning) and return the
+        result.
+
+        `unsure` (auto-graded items) turns a right answer into Hard and keeps a wrong one
+        from counting as a misconception. For flashcards pass `FlashcardGrade(rating)`.
+        `response_time` defaults to the time since `next_item` showed the item. Raises
+        `AnswerError` (the item stays current) if the answer does not fit the question, and
+        `SessionError` if no item is shown.
+        """
+        item, entry = self._current, self._current_entry
+        if item is None or entry is None:
+            raise SessionError("no item to answer: call next_item() first")
+        q = item.question
+        check = check_answer(q, answer)
+        now = self._now()
+        is_flashcard = isinstance(answer, FlashcardGrade)
+        rating = answer.rating if isinstance(answer, FlashcardGrade) else None
+        unsure = unsure and not is_flashcard
+        if rating is None:
+            rating = rating_for(check.correct, unsure)
+        confident_wrong = not check.correct and not unsure and not is_flashcard
+        elapsed = response_time if response_time is not None else now - item.shown_at
+        elapsed = max(elapsed, timedelta(0))
+        response_ms = int(elapsed.total_seconds() * 1000)
+
+        next_due: datetime | None = None
+        interval: timedelta | None = None
+        review_id: int | None = None
+        is_leech = item.is_leech
+        became_leech = False
+        requeued = None
+        if not self.options.practice:
+            assert entry.card_id is not None
+            final_rating = rating
+
+            def compute(card: CardRecord) -> ReviewWrite:
+                outcome = self.scheduling.review(
+                    card.fsrs_card,
+                    card_id=card.card_id,
+                    reps=card.reps,
+                    rating=final_rating,
+                    now=now,
+                    red_flag=q.red_flag,
+                    response_ms=response_ms,
+                )
+                return ReviewWrite(
+                    fsrs_card=outcome.card,
+                    state=outcome.state,
+                    due=outcome.due,
+                    interval_days=outcome.interval.total_seconds() / 86400,
+                    lapse=outcome.lapse,
+                    reviewed_at=now,
+                    rating=final_rating,
+                    answer=answer_to_json(answer, check),
+                    correct=check.correct,
+                    unsure=unsure,
+                    confident_wrong=confident_wrong,
+                    response_ms=response_ms,
+                )
+
+            after, log = self.store.record_review(entry.card_id, compute)
+            assert after.due is not None
+            next_due, interval, review_id = after.due, after.due - now, log.review_id
+            became_leech = after.is_leech and not is_leech
+            is_leech = after.is_leech
+            if after.due <= now + self.options.learn_ahead:
+                requeued = self._push_learning(
+                    after.due, _Entry(entry.bank_id, entry.question_id, entry.card_id)
+                )
+
+        source = item.bank.cite(q)
+        try:
+            source_url = item.bank.source(q.source.id).url
+        except KeyError:
+            source_url = None
+        result = Result(
+            item=item,
+            answer=answer,
+            correct=check.correct,
+            rating=rating,
+            unsure=unsure,
+            confident_wrong=confident_wrong,
+            correct_answer=q.correct_answer_text(),
+            explanation=q.explanation,
+            chosen=check.chosen,
+            missed=check.missed,
+            deletions=check.deletions,
+            source=source,
+            source_url=source_url,
+            red_flag=q.red_flag,
+            action=q.action,
+            next_due=next_due,
+            interval=interval,
+            is_leech=is_leech,
+            became_leech=became_leech,
+            review_id=review_id,
+            answered_at=now,
+            response_time=elapsed,
+        )
+        self._history.append(_Answered(entry, result, requeued))
+        self._current = None
+        self._current_entry = None
+        return result
+
+    def undo(self) -> StudyItem | None:
+        """Take back the last answer: the card's state is restored, its log entry removed, and
+        the item becomes current again (returned). None if there is nothing to undo.
+
+        Raises `quiz.engine.store.UndoConflictError` if another process answered the same
+        item since (the answer then stays).
+        """
+        if not self._history:
+            return None
+        last = self._history[-1]
+        if last.result.review_id is not None:
+            self.store.undo_review(last.result.review_id)
+        self._history.pop()
+        if last.requeued is not None and last.requeued in self._queue.learning:
+            self._queue.learning.remove(last.requeued)
+            heapq.heapify(self._queue.learning)
+        if self._current_entry is not None:
+            self._queue.main.appendleft(self._current_entry)
+        self._current = self._make_item(last.entry, self._now())
+        self._current_entry = last.entry
+        return self._current
+
+    def bank_counts(self) -> dict[str, BankCounts]:
+        """Current counts of the session's banks (for a header or a home screen)."""
+        return self.store.bank_counts(self._now(), [b.id for b in self.banks])
+
+    def summary(self) -> Summary:
+        """The session so far: answers, right, time, per topic, red flags missed, next due."""
+        ended = self._ended_at or self._now()
+        results = self.results
+        topics: dict[str, list[int]] = {}
+        missed: dict[tuple[str, str], MissedRedFlag] = {}
+        for r in results:
+            for t in r.item.question.topics:
+                score = topics.setdefault(t, [0, 0])
+                score[0] += int(r.correct)
+                score[1] += 1
+            if r.red_flag and not r.correct and r.item.key not in missed:
+                missed[r.item.key] = MissedRedFlag(
+                    r.item.bank.id, r.item.question.id, r.item.prompt, r.action
+                )
+        next_due = None
+        if not self.options.practice and self.banks:
+            next_due = self.store.next_due([b.id for b in self.banks])
+        return Summary(
+            answered=len(results),
+            right=sum(r.correct for r in results),
+            confident_wrong=sum(r.confident_wrong for r in results),
+            started_at=self.started_at,
+            ended_at=ended,
+            duration=ended - self.started_at,
+            topics=tuple(TopicScore(t, s[0], s[1]) for t, s in topics.items()),
+            red_flags_missed=tuple(missed.values()),
+            next_due=next_due,
+            practice=self.options.practice,
+        )
