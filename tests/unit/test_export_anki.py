@@ -140,22 +140,25 @@ def test_deck_name_is_under_the_parent_and_cannot_nest_further(
 
 
 def test_escape_text_leaves_no_markup() -> None:
-    raw = "<script>alert(1)</script> [sound:a.mp3] & \"q\" 'a'\nline\x1ftwo"
+    raw = "<script>alert(1)</script> [sound:a.mp3] {{c1::x}} & \"q\" 'a'\nline\x1ftwo\n"
     out = escape_text(raw)
     assert parse(out).tags == ["br"]
-    assert not set("<>[\x1f\"'") & set(out.replace("<br>", ""))
-    assert "".join(parse(out).text) == "<script>alert(1)</script> [sound:a.mp3] & \"q\" 'a'linetwo"
+    assert not set("<>[{}\x1f\"'") & set(out.replace("<br>", ""))
+    text = "".join(parse(out).text)
+    assert text == "<script>alert(1)</script> [sound:a.mp3] {{c1::x}} & \"q\" 'a'linetwo"
 
 
 def test_escape_cloze_keeps_deletions_and_escapes_inside_them() -> None:
-    raw = "A <b>x</b> is {{c1::<i>hidden</i>::a <hint>}} and {{c2::two [2]}}."
+    raw = "A <b>{x}</b> is {{c1::<i>hidden</i>::a <hint>}}\nand {{c2::two [2]}}.\n"
     out = escape_cloze(raw)
     deletions = [(m.group(1), m.group(2), m.group(3)) for m in CLOZE_RE.finditer(out)]
     assert deletions == [
         ("1", "&lt;i&gt;hidden&lt;/i&gt;", "a &lt;hint&gt;"),
         ("2", "two &#91;2]", None),
     ]
-    assert "<" not in out
+    assert out.startswith("A &lt;b&gt;&#123;x&#125;&lt;/b&gt; is {{c1::")
+    assert "}}<br>and {{c2::" in out and out.endswith("}}.")
+    assert "<" not in out.replace("<br>", "")
 
 
 def test_no_field_of_any_note_carries_bank_markup(hostile: Bank) -> None:
@@ -167,6 +170,8 @@ def test_no_field_of_any_note_carries_bank_markup(hostile: Bank) -> None:
             assert set(p.tags) <= allowed, (q.id, value)
             assert set(p.attrs) <= {"class", "value"}, (q.id, value)
             assert "[" not in value, (q.id, value)
+            if not note.note_type.cloze:
+                assert "{" not in value, (q.id, value)
     choice = note_for(hostile, hostile.question("choice-script"))
     assert "Is <script>alert(1)</script> a [bold] question?" in "".join(
         parse(choice.fields[0]).text
