@@ -101,9 +101,13 @@ class _Builder:
         self.findings: list[Finding] = []
         self.budget = budget
         self.question: str | None = None
+        #: nodes already reported for a disallowed tag (not reported again as a wrong type)
+        self.unsafe_nodes: set[int] = set()
 
     # -- reporting ------------------------------------------------------------------------
     def error(self, node: Node | Pos, rule: str, message: str) -> None:
+        if rule == "wrong-type" and id(node) in self.unsafe_nodes:
+            return
         p = node if isinstance(node, Pos) else _pos(node)
         self.findings.append(
             Finding(self.path, p.line, p.col, Severity.ERROR, rule, message, self.question)
@@ -131,6 +135,7 @@ class _Builder:
                 self.error(n, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
                 return False
             if n.tag not in _PLAIN_TAGS:
+                self.unsafe_nodes.add(id(n))
                 self.error(
                     n,
                     "unsafe-tag",
@@ -619,6 +624,16 @@ def _check_depth(text: str, path: str) -> None:
             depth -= 1
 
 
+def _reader_error_line_col(text: str, error: yaml.reader.ReaderError) -> tuple[int, int]:
+    """Line and column of a reader error: libyaml counts UTF-8 bytes, PyYAML characters."""
+    offset = int(error.position)
+    if error.encoding != "unicode":
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
 def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None) -> Bank:
     """Build a bank from a file's bytes. Raises BankLoadError with every error found."""
     if len(data) > MAX_FILE_BYTES:
@@ -646,7 +661,22 @@ def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None)
         raise BankLoadError(
             [Finding(path, line, col, Severity.ERROR, "yaml-syntax", f"invalid YAML: {problem}")]
         ) from None
-    except yaml.YAMLError as e:  # reader errors (control characters) carry no mark
+    except yaml.reader.ReaderError as e:  # a forbidden character: no mark, only an offset
+        line, col = _reader_error_line_col(text, e)
+        code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+        raise BankLoadError(
+            [
+                Finding(
+                    path,
+                    line,
+                    col,
+                    Severity.ERROR,
+                    "yaml-syntax",
+                    f"invalid YAML: the character U+{code:04X} is not allowed ({e.reason})",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as e:
         raise BankLoadError(
             [Finding(path, 1, 1, Severity.ERROR, "yaml-syntax", f"invalid YAML: {e}")]
         ) from None
