@@ -295,6 +295,11 @@ class _Linter:
         return LintReport(self.findings, grade)
 
     def unknown_ignores(self) -> None:
+        """Warn about unknown ids in `lint_ignore`, where they are written.
+
+        The model keeps only each question's merged set, so an id found in every question
+        of a bank that has a top-level `lint_ignore` is taken to come from the top level.
+        """
         bank = self.bank
         bank_level: frozenset[str] = frozenset()
         if "lint_ignore" in bank.positions and bank.questions:
@@ -487,14 +492,17 @@ def _display(path: Path | None) -> str:
     return display_path(path)
 
 
-def lint_bank_report(bank: Bank) -> LintReport:
-    """Lint a loaded bank: its warnings (sorted by position) and its pooled reading grade."""
-    return _Linter(bank, _display(bank.path)).run()
+def lint_bank_report(bank: Bank, *, path: str | None = None) -> LintReport:
+    """Lint a loaded bank: its warnings (sorted by position) and its pooled reading grade.
+
+    Findings name `path`, by default the bank's file as a person would type it.
+    """
+    return _Linter(bank, path if path is not None else _display(bank.path)).run()
 
 
-def lint_bank(bank: Bank) -> list[Finding]:
+def lint_bank(bank: Bank, *, path: str | None = None) -> list[Finding]:
     """Every lint warning about a loaded bank, sorted by line and column."""
-    return lint_bank_report(bank).findings
+    return lint_bank_report(bank, path=path).findings
 
 
 __all__ = [

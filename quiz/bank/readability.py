@@ -63,7 +63,6 @@ SYLLABLE_OVERRIDES: dict[str, int] = {
     "bfs": 3,
     "cfs": 3,
     "ncs": 3,
-    "mri": 3,
     "ck": 2,
     "gp": 2,
     "gps": 2,
