@@ -20,7 +20,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -885,14 +885,24 @@ class ReviewStore:
             params.append(card_id)
         return [_review(r) for r in self._read(sql + " ORDER BY review_id", params)]
 
-    def iter_review_summaries(self) -> Iterator[tuple[int, str, bool, CardState]]:
-        """(card id, reviewed_at ISO, correct, state before) for every log entry, oldest first:
-        a light pass for statistics over a long history."""
+    def review_times(self, since: datetime) -> list[datetime]:
+        """When each review since `since` happened, oldest first."""
         rows = self._read(
-            "SELECT card_id, reviewed_at, correct, state_before FROM reviews ORDER BY review_id"
+            "SELECT reviewed_at FROM reviews WHERE reviewed_at >= ? ORDER BY reviewed_at",
+            (to_iso(since),),
         )
-        for r in rows:
-            yield int(r[0]), str(r[1]), bool(r[2]), CardState(int(r[3]))
+        return [from_iso(r[0]) for r in rows]
+
+    def retention_counts(self, since: datetime | None = None) -> tuple[int, int]:
+        """(right, total) among answers on items that were in the Review state, optionally
+        since a time."""
+        sql = "SELECT count(*), sum(correct) FROM reviews WHERE state_before = ?"
+        params: list[Any] = [int(CardState.REVIEW)]
+        if since is not None:
+            sql += " AND reviewed_at >= ?"
+            params.append(to_iso(since))
+        total, right = self._read(sql, params)[0]
+        return int(right or 0), int(total or 0)
 
     def confident_wrong_answers(self) -> list[tuple[str, str, str, int]]:
         """(bank id, question id, answer text, times) for answers given wrong with confidence,

@@ -1,0 +1,171 @@
+"""`quiz study [BANK ...] [--plain] [--practice] [--new-limit N] [--data-dir D]`.
+
+Resolves BANK arguments (a shipped bank id, a bank file or a folder; default: every shipped
+bank), loads them (errors printed file:line:col, exit 1), opens the review store, and hands
+everything to a front end: the plain line mode with `--plain`, else the terminal app
+(`quiz.tui.app.run_app`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from quiz.bank.discover import find_bank_files, shipped_decks_dir
+from quiz.bank.findings import BankLoadError
+from quiz.bank.model import Bank
+
+
+class BankSelectionError(Exception):
+    """The BANK arguments could not be turned into banks; the message lists every problem."""
+
+
+def utc_now() -> datetime:
+    """The real clock, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _shipped_by_id(decks: Path) -> dict[str, Path]:
+    from quiz.bank.load import load_bank
+
+    found: dict[str, Path] = {}
+    files, _ = find_bank_files([decks])
+    for f in files:
+        try:
+            found.setdefault(load_bank(f).id, f)
+        except BankLoadError:
+            continue
+    return found
+
+
+def resolve_bank_files(specs: Sequence[str], decks: Path | None = None) -> list[Path]:
+    """Bank files for BANK arguments: existing files and folders as given, anything else a
+    shipped bank id. Raises `BankSelectionError` naming what matched nothing."""
+    decks = decks or shipped_decks_dir()
+    if not specs:
+        files, _ = find_bank_files([decks])
+        if not files:
+            raise BankSelectionError(f"no banks found in {decks}")
+        return files
+    files = []
+    problems = []
+    shipped: dict[str, Path] | None = None
+    for spec in specs:
+        p = Path(spec)
+        if p.exists():
+            found, _ = find_bank_files([p])
+            if not found:
+                problems.append(f"{spec}: no bank files (*.yaml) in this folder")
+            files.extend(found)
+            continue
+        direct = decks / f"{spec}.yaml"
+        if direct.is_file():
+            files.append(direct)
+            continue
+        if shipped is None:
+            shipped = _shipped_by_id(decks)
+        if spec in shipped:
+            files.append(shipped[spec])
+        else:
+            names = ", ".join(sorted(shipped)) or "none"
+            problems.append(
+                f"{spec}: not a shipped bank id, a bank file or a folder (shipped banks: {names})"
+            )
+    if problems:
+        raise BankSelectionError("\n".join(problems))
+    unique: dict[Path, Path] = {}
+    for f in files:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
+
+
+def load_banks(files: Sequence[Path]) -> list[Bank]:
+    """Load every file; raises `BankLoadError` with the findings of every file that failed,
+    or `BankSelectionError` when two banks share an id."""
+    from quiz.bank.load import load_bank
+
+    banks: list[Bank] = []
+    findings = []
+    for f in files:
+        try:
+            banks.append(load_bank(f))
+        except BankLoadError as e:
+            findings.extend(e.findings)
+    if findings:
+        raise BankLoadError(findings)
+    seen: dict[str, Bank] = {}
+    for b in banks:
+        if b.id in seen:
+            raise BankSelectionError(
+                f"{b.path}: bank id '{b.id}' is also used by {seen[b.id].path}; "
+                "study them separately or give one a new id"
+            )
+        seen[b.id] = b
+    return banks
+
+
+def select_banks(specs: Sequence[str]) -> list[Bank] | None:
+    """Resolve and load BANK arguments, printing problems to stderr (None on failure)."""
+    try:
+        return load_banks(resolve_bank_files(specs))
+    except BankLoadError as e:
+        for f in e.findings:
+            print(f.format(), file=sys.stderr)
+        return None
+    except BankSelectionError as e:
+        for line in str(e).splitlines():
+            print(f"quiz: {line}", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of `quiz study`."""
+    from quiz.engine.session import DEFAULT_NEW_LIMIT, SessionOptions
+    from quiz.engine.store import ReviewStore, StoreError
+
+    new_limit = DEFAULT_NEW_LIMIT if args.new_limit is None else args.new_limit
+    if new_limit < 0:
+        print("quiz study: --new-limit must be 0 or more", file=sys.stderr)
+        return 2
+    banks = select_banks(args.banks)
+    if banks is None:
+        return 1
+    options = SessionOptions(new_limit=new_limit, practice=args.practice)
+    try:
+        store = ReviewStore.open(args.data_dir)
+    except (StoreError, OSError) as e:
+        print(f"quiz: {e}", file=sys.stderr)
+        return 1
+    try:
+        if args.plain:
+            from quiz.plain import run_plain
+
+            return run_plain(
+                store,
+                banks,
+                utc_now,
+                options,
+                stdin=sys.stdin,
+                stdout=sys.stdout,
+                decks_dir=shipped_decks_dir(),
+            )
+        if importlib.util.find_spec("quiz.tui.app") is None:
+            print(
+                "quiz: the terminal app is not part of this build yet; "
+                "use 'quiz study --plain' for the line-by-line quiz.",
+                file=sys.stderr,
+            )
+            return 1
+        # Imported by name: the app is written separately against the session API.
+        run_app = importlib.import_module("quiz.tui.app").run_app
+        status = run_app(
+            store=store, banks=banks, now=utc_now, options=options, decks_dir=shipped_decks_dir()
+        )
+        return int(status)
+    finally:
+        store.close()

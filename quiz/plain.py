@@ -1,0 +1,430 @@
+"""The plain line mode (`quiz study --plain`): the study session as a dialogue on stdin/stdout.
+
+For screen readers and scripts: one item at a time, numbered options, one answer per line.
+The learner types a number (several for multi), `t` or `f`, or text; a trailing `?` on an
+answer marks it "unsure"; `?` alone shows help, `u` undoes the last answer, `q` quits.
+Invalid input is asked again with a hint. No colour unless stdout is a terminal and
+`NO_COLOR` is unset. End of input ends the session (every answer is already saved) with
+status 0. This module owns only the dialogue; everything else is the session API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from quiz.bank.discover import disclaimer_text
+from quiz.bank.model import Bank, QuestionType
+from quiz.engine.grading import (
+    Answer,
+    ChoiceAnswer,
+    ClozeAnswer,
+    FlashcardGrade,
+    SelfRating,
+    TextAnswer,
+    TrueFalseAnswer,
+)
+from quiz.engine.schedule import format_interval
+from quiz.engine.session import Result, SessionOptions, StudyItem, StudySession, Summary
+from quiz.engine.stats import printable
+from quiz.engine.store import ReviewStore, UndoConflictError
+
+#: Meta key under which the store remembers that the disclaimer (this exact text) was read.
+DISCLAIMER_META_KEY = "disclaimer_ack"
+
+HELP = """\
+How to answer:
+  1 to 5       the number of an option
+  1 3  or 1,3  several numbers, when the question says "all that apply"
+  t / f        true or false
+  any text     for questions that ask you to type the answer
+  Enter        on a flashcard: show the answer; then 1 to 4 to grade yourself
+Add ? after an answer (for example "2?") if you were unsure: the item comes back sooner,
+and the mistake is not counted as a misconception.
+Commands:  ? this help   u undo the last answer   q quit (every answer is already saved)"""
+
+
+def disclaimer_digest(text: str) -> str:
+    """The value stored under `DISCLAIMER_META_KEY` once this text has been acknowledged."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def use_colour(stream: TextIO, env: Mapping[str, str] | None = None) -> bool:
+    """Colour only on a terminal and only when `NO_COLOR` is unset or empty."""
+    environ = os.environ if env is None else env
+    if environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _EndOfInput(Exception):
+    """stdin is exhausted."""
+
+
+class _Quit(Exception):
+    """The learner typed q."""
+
+
+class _Undo(Exception):
+    """The learner typed u."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    answer: Answer
+    unsure: bool
+
+
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def parse_choices(text: str, n_options: int, multi: bool) -> frozenset[int] | str:
+    """Option numbers typed by the learner as 0-based indexes, or a hint saying what is wrong."""
+    parts = [p for p in _SPLIT.split(text.strip()) if p]
+    if not parts:
+        return f"Type a number from 1 to {n_options}."
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return f"Type {'numbers' if multi else 'a number'} from 1 to {n_options}."
+    bad = [n for n in numbers if not 1 <= n <= n_options]
+    if bad:
+        return f"There is no option {bad[0]}: type a number from 1 to {n_options}."
+    if not multi and len(set(numbers)) != 1:
+        return "Only one answer is right here: type one number."
+    return frozenset(n - 1 for n in numbers)
+
+
+class PlainStudy:
+    """One plain-mode run: the disclaimer, the item loop, the summary."""
+
+    def __init__(
+        self,
+        store: ReviewStore,
+        banks: Sequence[Bank],
+        now: Callable[[], datetime],
+        options: SessionOptions,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        colour: bool = False,
+        decks_dir: Path | None = None,
+    ) -> None:
+        self.store = store
+        self.banks = banks
+        self.now = now
+        self.options = options
+        self.inp = stdin
+        self.out = stdout
+        self.colour = colour
+        self.decks_dir = decks_dir
+
+    # -- output --------------------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        """Print a line (bank text made safe for the terminal)."""
+        self.out.write(printable(text) + "\n")
+        self.out.flush()
+
+    def _style(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
+
+    def _emit(self, styled: str) -> None:
+        # Already sanitized text with our own escape codes.
+        self.out.write(styled + "\n")
+        self.out.flush()
+
+    def ask(self, prompt: str) -> str:
+        """Read one line (without the newline); raises _EndOfInput at end of input."""
+        self.out.write(prompt)
+        self.out.flush()
+        line = self.inp.readline()
+        if line == "":
+            self.out.write("\n")
+            self.out.flush()
+            raise _EndOfInput
+        return line.rstrip("\r\n")
+
+    # -- the run -------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Run the dialogue; returns the exit status (0 at the end, on q or end of input)."""
+        for notice in self.store.notices:
+            self.say(f"Note: {notice}")
+        try:
+            if not self._disclaimer():
+                return 0
+        except (_EndOfInput, _Quit):
+            return 0
+        session = StudySession(self.banks, self.store, self.now, self.options)
+        for report in session.sync_reports:
+            if report.edited:
+                self.say(
+                    f"{len(report.edited)} question(s) in {report.bank_id} were updated since "
+                    "you last saw them."
+                )
+        if self.options.practice:
+            self.say("Practice mode: your answers are not saved and your schedule stays as it is.")
+        self.say("Type ? for help, u to undo, q to quit.")
+        try:
+            self._loop(session)
+        except (_EndOfInput, _Quit):
+            pass
+        self._summary(session.summary())
+        return 0
+
+    def _disclaimer(self) -> bool:
+        try:
+            text = disclaimer_text(self.decks_dir)
+        except OSError:
+            return True  # nothing shipped to show
+        digest = disclaimer_digest(text)
+        if self.store.get_meta(DISCLAIMER_META_KEY) == digest:
+            return True
+        self.say(text)
+        self.say()
+        while True:
+            reply = self.ask("Press Enter to continue (q to quit): ").strip().lower()
+            if reply == "q":
+                return False
+            if reply == "":
+                self.store.set_meta(DISCLAIMER_META_KEY, digest)
+                self.say()
+                return True
+            self.say("Press Enter to continue, or type q to quit.")
+
+    def _loop(self, session: StudySession) -> None:
+        while (item := session.next_item()) is not None:
+            self._show(item)
+            try:
+                parsed = self._read_answer(item)
+            except _Undo:
+                self._undo(session)
+                continue
+            result = session.submit(parsed.answer, unsure=parsed.unsure)
+            self._feedback(result)
+
+    def _undo(self, session: StudySession) -> None:
+        if not session.can_undo:
+            self.say("Nothing to undo yet.")
+            return
+        try:
+            item = session.undo()
+        except UndoConflictError as e:
+            self.say(f"Cannot undo: {e}.")
+            return
+        if item is not None:
+            self.say("Undone. Here is that question again.")
+
+    # -- one item ------------------------------------------------------------------------
+
+    def _show(self, item: StudyItem) -> None:
+        tags = [item.bank.title]
+        if item.is_new:
+            tags.append("new")
+        if item.edited:
+            tags.append("updated since you last saw it")
+        self.say()
+        self._emit(
+            self._style(f"[{item.position} of {item.total}] ", "1") + printable(" · ".join(tags))
+        )
+        self.say(item.prompt)
+        if item.type is QuestionType.TRUE_FALSE:
+            self.say("True or false?")
+        for n, text in enumerate(item.options, start=1):
+            self.say(f"  {n}. {text}")
+
+    def _hint(self, item: StudyItem) -> str:
+        t = item.type
+        if t is QuestionType.SINGLE:
+            return f"Type the number of your answer (1 to {len(item.options)})"
+        if t is QuestionType.MULTI:
+            return "Choose all that apply: type the numbers, for example 1 3"
+        if t is QuestionType.TRUE_FALSE:
+            return "Type t for true or f for false"
+        if t is QuestionType.TYPED:
+            return "Type your answer"
+        return ""
+
+    def _command(self, text: str) -> str | None:
+        """Handle ? u q; returns None when the line was a command."""
+        word = text.strip().lower()
+        if word == "?":
+            self.say(HELP)
+            return None
+        if word == "u":
+            raise _Undo
+        if word == "q":
+            raise _Quit
+        return text
+
+    def _read_answer(self, item: StudyItem) -> _Parsed:
+        if item.type is QuestionType.FLASHCARD:
+            return self._read_flashcard(item)
+        if item.type is QuestionType.CLOZE:
+            return self._read_cloze(item)
+        hint = self._hint(item)
+        self.say(hint + " (? help, u undo, q quit).")
+        while True:
+            raw = self._command(self.ask("> "))
+            if raw is None:
+                continue
+            text, unsure = _split_unsure(raw)
+            parsed = self._parse(item, text)
+            if isinstance(parsed, str):
+                self.say(f"{parsed} {hint}; ? for help.")
+                continue
+            return _Parsed(parsed, unsure)
+
+    def _parse(self, item: StudyItem, text: str) -> Answer | str:
+        t = item.type
+        if t in (QuestionType.SINGLE, QuestionType.MULTI):
+            chosen = parse_choices(text, len(item.options), t is QuestionType.MULTI)
+            return chosen if isinstance(chosen, str) else ChoiceAnswer(chosen)
+        if t is QuestionType.TRUE_FALSE:
+            word = text.strip().lower()
+            if word in ("t", "true", "y", "yes"):
+                return TrueFalseAnswer(True)
+            if word in ("f", "false", "n", "no"):
+                return TrueFalseAnswer(False)
+            return "Type t or f."
+        if not text.strip():
+            return "The answer is empty."
+        return TextAnswer(text)
+
+    def _read_cloze(self, item: StudyItem) -> _Parsed:
+        n = item.blank_count
+        self.say(f"Type the missing word(s) for each blank ({n} in all; ? help, u undo, q quit).")
+        texts: list[str] = []
+        unsure_any = False
+        while len(texts) < n:
+            label = f"Blank {len(texts) + 1}" + (f" of {n}" if n > 1 else "")
+            raw = self._command(self.ask(f"{label}> "))
+            if raw is None:
+                continue
+            text, unsure = _split_unsure(raw)
+            if not text.strip():
+                self.say("The answer is empty. Type the missing word(s); ? for help.")
+                continue
+            texts.append(text)
+            unsure_any = unsure_any or unsure
+        return _Parsed(ClozeAnswer(tuple(texts)), unsure_any)
+
+    def _read_flashcard(self, item: StudyItem) -> _Parsed:
+        while True:
+            raw = self._command(self.ask("Press Enter to show the answer> "))
+            if raw is not None:
+                break
+        self.say(f"Answer: {item.flashcard_back or ''}")
+        choices = []
+        for p in item.previews:
+            choices.append(f"{int(p.rating)} {p.rating.label} ({format_interval(p.interval)})")
+        if not choices:
+            choices = [f"{int(r)} {r.label}" for r in SelfRating]
+        self.say("How well did you remember it? " + "   ".join(choices))
+        while True:
+            raw = self._command(self.ask("> "))
+            if raw is None:
+                continue
+            word = raw.strip().lower()
+            by_name = {r.label.lower(): r for r in SelfRating}
+            if word in by_name:
+                return _Parsed(FlashcardGrade(by_name[word]), False)
+            if word.isdigit() and 1 <= int(word) <= 4:
+                return _Parsed(FlashcardGrade(SelfRating(int(word))), False)
+            self.say("Type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy); ? for help.")
+
+    # -- feedback ------------------------------------------------------------------------
+
+    def _feedback(self, r: Result) -> None:
+        if r.item.type is QuestionType.FLASHCARD:
+            verdict = f"Graded {r.rating.label}."
+        elif r.correct:
+            verdict = "Right" + (" (you were unsure)." if r.unsure else ".")
+        else:
+            verdict = "Not quite."
+        self._emit(self._style(verdict, "32" if r.correct else "31"))
+        if not r.correct and r.item.type is not QuestionType.FLASHCARD:
+            self.say(f"The right answer: {r.correct_answer}")
+        for o in r.chosen:
+            mark = "right" if o.correct else "not right"
+            self.say(
+                f"You chose {o.index + 1}. {o.text} ({mark})" + (f": {o.why}" if o.why else "")
+            )
+        for o in r.missed:
+            self.say(f"Also right: {o.index + 1}. {o.text}" + (f": {o.why}" if o.why else ""))
+        for i, d in enumerate(r.deletions, start=1):
+            if not d.correct:
+                self.say(
+                    f"Blank {i}: you typed \u201c{d.given}\u201d; "
+                    f"the answer is \u201c{d.expected}\u201d."
+                )
+        self.say(r.explanation)
+        self.say(f"Source: {r.source}")
+        if r.red_flag and r.action:
+            self._emit(self._style("IMPORTANT, what to do:", "1;33") + " " + printable(r.action))
+        if r.became_leech:
+            self.say("This question has been hard several times; it is flagged for review.")
+        if r.interval is not None:
+            self.say(f"Comes back in {format_interval(r.interval)}.")
+
+    def _summary(self, s: Summary) -> None:
+        self.say()
+        minutes = round(s.duration.total_seconds() / 60)
+        took = f"in about {minutes} min" if minutes >= 1 else "in under a minute"
+        self._emit(self._style("Session summary", "1"))
+        self.say(f"Answered {s.answered}, right {s.right}, {took}.")
+        if s.topics:
+            self.say(
+                "By topic: " + ", ".join(f"{t.topic} {t.right}/{t.total}" for t in s.topics) + "."
+            )
+        if s.red_flags_missed:
+            self.say("Important items to look at again:")
+            for m in s.red_flags_missed:
+                self.say(f"  - {m.prompt}" + (f" What to do: {m.action}" if m.action else ""))
+        if s.practice:
+            self.say("Practice mode: nothing was saved.")
+        elif s.next_due is not None:
+            wait = s.next_due - self.now()
+            when = "now" if wait.total_seconds() <= 0 else f"in {format_interval(wait)}"
+            self.say(f"Next review due {when}. Your progress is saved.")
+        else:
+            self.say("Your progress is saved.")
+
+
+def _split_unsure(raw: str) -> tuple[str, bool]:
+    text = raw.rstrip()
+    if text.endswith("?") and text.strip() != "?":
+        return text[:-1], True
+    return raw, False
+
+
+def run_plain(
+    store: ReviewStore,
+    banks: Sequence[Bank],
+    now: Callable[[], datetime],
+    options: SessionOptions,
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+    colour: bool | None = None,
+    decks_dir: Path | None = None,
+) -> int:
+    """Run `quiz study --plain` over these banks; returns the exit status."""
+    return PlainStudy(
+        store,
+        banks,
+        now,
+        options,
+        stdin=stdin,
+        stdout=stdout,
+        colour=use_colour(stdout) if colour is None else colour,
+        decks_dir=decks_dir,
+    ).run()

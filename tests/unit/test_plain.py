@@ -1,0 +1,211 @@
+"""The plain line mode: a scripted learner on stdin, the dialogue on stdout."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quiz.bank.load import load_bank
+from quiz.bank.model import Bank
+from quiz.engine.session import SessionOptions
+from quiz.engine.store import ReviewStore
+from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest, parse_choices, run_plain, use_colour
+
+MINIMAL = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+DISCLAIMER = "This quiz teaches; it does not diagnose."
+
+#: Right answers to the minimal bank, in the order the session asks (file order).
+RIGHT_RUN = ["1", "t", "painful", "", "3", "electromyography", "1 2"]
+
+
+class Clock:
+    """A clock that moves 5 seconds each time it is read."""
+
+    def __init__(self) -> None:
+        self.t = T0
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(seconds=5)
+        return self.t
+
+
+@pytest.fixture
+def bank() -> Bank:
+    return load_bank(MINIMAL)
+
+
+@pytest.fixture
+def decks(tmp_path: Path) -> Path:
+    d = tmp_path / "decks"
+    d.mkdir()
+    (d / "disclaimer.txt").write_text(DISCLAIMER + "\n", encoding="utf-8")
+    return d
+
+
+def play(
+    store: ReviewStore,
+    banks: list[Bank],
+    lines: list[str],
+    decks: Path,
+    *,
+    options: SessionOptions | None = None,
+    colour: bool = False,
+) -> tuple[int, str]:
+    out = io.StringIO()
+    status = run_plain(
+        store,
+        banks,
+        Clock(),
+        options or SessionOptions(new_limit=6, day_tz=timezone.utc),
+        stdin=io.StringIO("".join(line + "\n" for line in lines)),
+        stdout=out,
+        colour=colour,
+        decks_dir=decks,
+    )
+    return status, out.getvalue()
+
+
+def test_a_full_run_of_every_type(tmp_path: Path, bank: Bank, decks: Path) -> None:
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    status, out = play(store, [bank], ["", *RIGHT_RUN], decks)
+    assert status == 0
+    assert out.startswith(DISCLAIMER)
+    assert "[1 of 6] Sample bank · new" in out
+    assert "  1. A small, brief movement of a few muscle fibres" in out
+    assert "You chose 1. A small, brief movement of a few muscle fibres (right): That is" in out
+    assert "Source: A document, section \u201cIntro\u201d" in out
+    assert "A cramp is a sudden [...] tightening of a muscle." in out
+    assert "Answer: Weakness that gets worse." in out
+    assert "1 Again (1 min)   2 Hard (6 min)   3 Good (10 min)   4 Easy (8 days)" in out
+    assert "IMPORTANT, what to do: See your doctor" in out
+    assert "Answered 6, right 6" in out
+    assert "\x1b" not in out
+    logs = store.reviews()
+    assert [x.question_id for x in logs] == [q.id for q in bank.questions]
+    assert all(x.correct for x in logs)
+
+
+def test_invalid_input_is_asked_again_with_a_hint(tmp_path: Path, bank: Bank, decks: Path) -> None:
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    store.set_meta(DISCLAIMER_META_KEY, disclaimer_digest(DISCLAIMER))
+    status, out = play(store, [bank], ["9", "one", "1 2", "1", "maybe", "?", "f"], decks)
+    assert status == 0
+    assert "There is no option 9: type a number from 1 to 3." in out
+    assert "Type a number from 1 to 3." in out
+    assert "Only one answer is right here" in out
+    assert "Type t or f." in out
+    assert "How to answer:" in out  # the help
+    assert [x.correct for x in store.reviews()] == [True, False]
+    assert "The right answer: True" in out
+
+
+def test_unsure_undo_and_quit(tmp_path: Path, bank: Bank, decks: Path) -> None:
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    store.set_meta(DISCLAIMER_META_KEY, disclaimer_digest(DISCLAIMER))
+    status, out = play(store, [bank], ["u", "2", "u", "1?", "q"], decks)
+    assert status == 0
+    assert "Nothing to undo yet." in out
+    assert "Undone. Here is that question again." in out
+    assert "Right (you were unsure)." in out
+    (log,) = store.reviews()
+    assert log.question_id == "what-is-twitch" and log.correct and log.unsure
+    assert log.rating == 2  # Hard
+
+
+def test_end_of_input_mid_item_keeps_every_answer(tmp_path: Path, bank: Bank, decks: Path) -> None:
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    status, out = play(store, [bank], ["", "1", "t"], decks)  # stops at the cloze
+    assert status == 0 and "Session summary" in out
+    assert store.review_count() == 2
+
+
+def test_disclaimer_once_and_missing_disclaimer_is_fine(
+    tmp_path: Path, bank: Bank, decks: Path
+) -> None:
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    status, out = play(store, [bank], [], decks)  # end of input at the disclaimer
+    assert status == 0 and DISCLAIMER in out and store.get_meta(DISCLAIMER_META_KEY) is None
+    play(store, [bank], [""], decks)
+    assert store.get_meta(DISCLAIMER_META_KEY) == disclaimer_digest(DISCLAIMER)
+    _, again = play(store, [bank], ["1"], decks)
+    assert DISCLAIMER not in again
+    (decks / "disclaimer.txt").write_text("A new text.\n", encoding="utf-8")
+    _, changed = play(store, [bank], ["q"], decks)
+    assert "A new text." in changed  # a changed disclaimer is shown again
+    empty = tmp_path / "empty-decks"
+    empty.mkdir()
+    status, out = play(ReviewStore(tmp_path / "q.sqlite3"), [bank], ["1"], empty)
+    assert status == 0 and "[1 of 6]" in out
+
+
+def test_practice_mode_says_so_and_saves_nothing(tmp_path: Path, bank: Bank) -> None:
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    opts = SessionOptions(practice=True)
+    status, out = play(store, [bank], RIGHT_RUN[:-1], tmp_path, options=opts)
+    assert status == 0 and "Practice mode" in out and "nothing was saved" in out
+    assert "Comes back" not in out
+    assert store.review_count() == 0
+
+
+def test_bank_text_is_shown_literally(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "prompt: What is a muscle twitch?",
+        'prompt: "What is a [bold]muscle[/bold] twitch? \\e[31mred"',
+    )
+    p = tmp_path / "b.yaml"
+    p.write_text(text, encoding="utf-8")
+    store = ReviewStore(tmp_path / "p.sqlite3")
+    _, out = play(store, [load_bank(p)], ["1"], tmp_path, colour=True)
+    assert "What is a [bold]muscle[/bold] twitch? \\u001b[31mred" in out
+    assert "\x1b[31mred" not in out
+
+
+def test_colour_rules() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert use_colour(Tty(), {})
+    assert not use_colour(Tty(), {"NO_COLOR": "1"})
+    assert not use_colour(io.StringIO(), {})
+
+
+def test_parse_choices() -> None:
+    assert parse_choices(" 1, 3 ", 3, multi=True) == frozenset({0, 2})
+    assert parse_choices("2", 3, multi=False) == frozenset({1})
+    assert isinstance(parse_choices("", 3, multi=True), str)
+    assert isinstance(parse_choices("4", 3, multi=True), str)
+
+
+def test_cli_study_plain_and_stats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n1\nq\n"))
+    data = tmp_path / "data"
+    assert main(["study", "--plain", "--data-dir", str(data), str(MINIMAL)]) == 0
+    out = capsys.readouterr().out
+    assert "What is a muscle twitch?" in out
+    assert main(["stats", "--format", "json", "--data-dir", str(data)]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["reviews_total"] == 1 and len(stats["forecast"]) == 30
+    assert "sample" in [b["id"] for b in stats["banks"]]
+
+
+def test_cli_study_reports_bad_banks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quiz.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: [\n", encoding="utf-8")
+    assert main(["study", "--plain", "--data-dir", str(tmp_path), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:" in err or "bad.yaml:" in err
+    assert ":2:" in err or ":3:" in err  # file:line:col
+    assert main(["study", "--plain", "--data-dir", str(tmp_path), "no-such-bank"]) == 1
+    assert "not a shipped bank id" in capsys.readouterr().err
