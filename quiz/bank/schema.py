@@ -170,7 +170,7 @@ def _question() -> dict[str, Any]:
     }
     one_correct = {
         "type": "object",
-        "properties": {"correct": {"const": True}},
+        "properties": {"correct": {"const": True, "description": "a correct option"}},
         "required": ["correct"],
     }
     type_rules: list[dict[str, Any]] = []
