@@ -16,6 +16,8 @@ import re
 
 from quiz.bank.model import CLOZE_RE
 
+# Every character that escaping changes; text without any is returned as it is.
+_SPECIAL_RE = re.compile(r"[&<>\"'\[{}\x00-\x1f\x7f]")
 # C0 controls except tab and newline (a carriage return is folded into newlines first), and DEL.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -26,6 +28,8 @@ def escape_text(text: str) -> str:
 
 
 def _escape(text: str) -> str:
+    if not _SPECIAL_RE.search(text):
+        return text
     s = (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")

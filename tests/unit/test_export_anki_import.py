@@ -271,6 +271,7 @@ def test_reimport_after_an_edit_updates_notes_in_place(
     export_anki([load_bank(bank_file)], first, timestamp=T0)
     assert len(import_package(first).new) == 6
 
+    cards_before = sorted(col.find_cards(""))
     # Importing the same package again changes nothing.
     log = import_package(first)
     assert not log.new and not log.updated and col.note_count() == 6
@@ -285,6 +286,7 @@ def test_reimport_after_an_edit_updates_notes_in_place(
     assert not log.new and not log.duplicate and not log.conflicting
     assert len(log.updated) == 6
     assert col.note_count() == 6 and col.card_count() == 6
+    assert sorted(col.find_cards("")) == cards_before  # same cards: review history kept
     questions = [n["Question"] for n in _note_by_guid(col).values() if "Question" in n]
     assert "What is a muscle twitch, in plain words?" in questions
     assert "What is a muscle twitch?" not in questions
