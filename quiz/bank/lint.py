@@ -236,6 +236,10 @@ def is_actionable(action: str) -> bool:
     return False
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _unemphasised_negative(prompt: str) -> str | None:
     for match in _NEGATIVE_RE.finditer(prompt):
         word = match.group(0)
@@ -396,7 +400,8 @@ class _Linter:
                     q,
                     text_pos,
                     "all-none-of-the-above",
-                    f"option {i + 1} says '{above.group(0)}': write each option as its own answer",
+                    f"option {i + 1} says '{_one_line(above.group(0))}': write each option "
+                    "as its own answer",
                 )
             if not option.correct:
                 absolute = _ABSOLUTE_RE.search(_ABOVE_RE.sub(" ", option.text))
@@ -405,8 +410,8 @@ class _Linter:
                         q,
                         text_pos,
                         "absolute-in-distractor",
-                        f"wrong option {i + 1} says '{absolute.group(0)}': absolute words "
-                        "give wrong options away",
+                        f"wrong option {i + 1} says '{_one_line(absolute.group(0))}': "
+                        "absolute words give wrong options away",
                     )
             key = _normalise(option.text)
             if key in seen:

@@ -89,6 +89,21 @@ _KIND = {
 }
 
 
+def _printable(text: str) -> str:
+    """Text safe to print on one terminal line: control characters shown escaped (\\n, \\x1b)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value from the file as quoted in a message: one printable line, clipped if long."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return _printable(text)
+
+
 def _pos(node: Node) -> Pos:
     return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -110,7 +125,9 @@ class _Builder:
             return
         p = node if isinstance(node, Pos) else _pos(node)
         self.findings.append(
-            Finding(self.path, p.line, p.col, Severity.ERROR, rule, message, self.question)
+            Finding(
+                self.path, p.line, p.col, Severity.ERROR, rule, _printable(message), self.question
+            )
         )
 
     # -- structural guards ----------------------------------------------------------------
@@ -139,7 +156,7 @@ class _Builder:
                 self.error(
                     n,
                     "unsafe-tag",
-                    f"the tag '{n.tag}' is not allowed: a bank holds only plain text, "
+                    f"the tag '{_shown(n.tag)}' is not allowed: a bank holds only plain text, "
                     "numbers, true/false, lists and mappings",
                 )
                 continue
@@ -154,7 +171,7 @@ class _Builder:
                             self.error(
                                 k,
                                 "duplicate-key",
-                                f"duplicate key '{k.value}' (first at line {first.line})",
+                                f"duplicate key '{_shown(k.value)}' (first at line {first.line})",
                             )
                         else:
                             seen[k.value] = k
@@ -188,7 +205,7 @@ class _Builder:
                 self.error(
                     k,
                     "unknown-key",
-                    f"unknown key '{k.value}' in {what}{_did_you_mean(k.value, allowed)}",
+                    f"unknown key '{_shown(k.value)}' in {what}{_did_you_mean(k.value, allowed)}",
                 )
                 continue
             out.setdefault(k.value, (k, v))
@@ -253,7 +270,7 @@ class _Builder:
             self.error(
                 node,
                 "bad-id",
-                f"{what} '{value}' must be a lowercase slug such as "
+                f"{what} '{_shown(value)}' must be a lowercase slug such as "
                 "'weakness-key' (letters, digits and single hyphens)",
             )
             return None
@@ -286,7 +303,7 @@ class _Builder:
             if s is None:
                 continue
             if s.id in source_ids:
-                self.error(node, "duplicate-id", f"source id '{s.id}' is declared twice")
+                self.error(node, "duplicate-id", f"source id '{_shown(s.id)}' is declared twice")
             source_ids.add(s.id)
             sources.append(s)
 
@@ -356,7 +373,7 @@ class _Builder:
         if isinstance(node, MappingNode):
             for k, v in node.value:
                 if isinstance(k, ScalarNode) and k.value == "id" and isinstance(v, ScalarNode):
-                    self.question = str(v.value)
+                    self.question = _shown(v.value)
         allowed = frozenset(COMMON_QUESTION_KEYS) | ALL_TYPE_KEYS
         m = self.mapping(node, "a question", allowed)
         if m is None:
@@ -382,7 +399,7 @@ class _Builder:
                 self.error(
                     type_node,
                     "bad-type",
-                    f"unknown question type '{type_name}' (use one of: {names})",
+                    f"unknown question type '{_shown(type_name)}' (use one of: {names})",
                 )
         prompt = self.text(self.require(m, "prompt", node, "a question"), "prompt")
         explanation = self.text(self.require(m, "explanation", node, "a question"), "explanation")
@@ -471,7 +488,8 @@ class _Builder:
             self.error(
                 id_node,
                 "unknown-source",
-                f"source '{sid}' is not declared in the bank's sources (declared: {declared})",
+                f"source '{_shown(sid)}' is not declared in the bank's sources "
+                f"(declared: {declared})",
             )
             return None
         if sid is None or section is None:
@@ -528,7 +546,9 @@ class _Builder:
             )
         for d in deletions:
             if not d.group(2).strip():
-                self.error(node, "cloze-missing", f"the deletion '{d.group(0)}' hides nothing")
+                self.error(
+                    node, "cloze-missing", f"the deletion '{_shown(d.group(0))}' hides nothing"
+                )
         if prompt.count("{{") != len(deletions):
             self.error(
                 node,
@@ -657,7 +677,7 @@ def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = e.problem or e.context or "invalid YAML"
+        problem = _printable(e.problem or e.context or "invalid YAML")
         raise BankLoadError(
             [Finding(path, line, col, Severity.ERROR, "yaml-syntax", f"invalid YAML: {problem}")]
         ) from None
@@ -678,7 +698,7 @@ def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None)
         ) from None
     except yaml.YAMLError as e:
         raise BankLoadError(
-            [Finding(path, 1, 1, Severity.ERROR, "yaml-syntax", f"invalid YAML: {e}")]
+            [Finding(path, 1, 1, Severity.ERROR, "yaml-syntax", _printable(f"invalid YAML: {e}"))]
         ) from None
     except RecursionError:
         raise BankLoadError(

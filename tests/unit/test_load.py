@@ -376,3 +376,19 @@ def test_good_banks_parse_the_same_without_libyaml(path: Path) -> None:
 
     text = path.read_text("utf-8")
     assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+def test_values_quoted_in_messages_stay_on_one_printable_line() -> None:
+    """A key or id from the file cannot break the one-line format or send terminal escapes."""
+    errors = bytes_errors(
+        b'"bad\\nkey\\e[31m": 1\nquestions: [{id: "a\\nb"}]\n' + b"k" * 200 + b": 1\n"
+    )
+    assert all(e.isprintable() for e in errors)
+    assert (
+        "bank.yaml:1:1: error: unknown key 'bad\\nkey\\x1b[31m' in the bank (top level) "
+        "[unknown-key]" in errors
+    )
+    assert any(e.startswith("bank.yaml:2:13: error: question 'a\\nb': ") for e in errors)
+    assert f"unknown key '{'k' * 59}\u2026' in the bank (top level) [unknown-key]" in " ".join(
+        errors
+    )

@@ -1,0 +1,207 @@
+"""Fuzzing the loader: whatever the bytes, it returns a Bank or raises BankLoadError.
+
+Two sources of input: banks generated from the format's own keys with values of every YAML
+type (so that deep paths of the builder are reached), and the good banks mutated at the byte
+and line level (so that the parser and its guards see broken YAML). Nothing else may escape:
+no KeyError, no RecursionError, no yaml error, no AssertionError from the builder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quiz.bank.findings import BankLoadError, Severity
+from quiz.bank.load import (
+    BANK_KEYS,
+    COMMON_QUESTION_KEYS,
+    OPTION_KEYS,
+    SOURCE_KEYS,
+    SOURCE_REF_KEYS,
+    TYPE_KEYS,
+    load_bank_bytes,
+)
+from quiz.bank.model import Bank, QuestionType
+
+GOOD = Path(__file__).resolve().parents[2] / "tests" / "data" / "good"
+SEEDS = [p.read_bytes() for p in sorted(GOOD.glob("*.yaml"))]
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def outcome(data: bytes) -> Bank | BankLoadError:
+    """Load, and check that whatever comes back is well formed."""
+    try:
+        bank = load_bank_bytes(data, "fuzz.yaml")
+    except BankLoadError as e:
+        assert e.findings, "a BankLoadError carries at least one finding"
+        for f in e.findings:
+            assert f.severity is Severity.ERROR
+            assert f.line >= 1 and f.col >= 1
+            assert f.path == "fuzz.yaml"
+            assert f.rule and f.message
+            assert "\n" not in f.format(), f.format()
+        return e
+    assert isinstance(bank, Bank)
+    ids = [q.id for q in bank.questions]
+    assert len(ids) == len(set(ids))
+    assert bank.questions
+    for q in bank.questions:
+        assert q.source.id in {s.id for s in bank.sources}
+        q.content_hash()
+        q.correct_answer_text()
+    return bank
+
+
+# -- generated banks ------------------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["", "  ", "doc", "q1", "Bad Id", "{{c1::x}}", "{{c1::}}", "a{{b", "x?"]),
+    st.text(max_size=12),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def keyed(keys: tuple[str, ...] | list[str], special: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """A mapping over (mostly) the given keys, with likely or arbitrary values."""
+    key = st.one_of(
+        st.sampled_from(list(keys)),
+        st.sampled_from(["explaination", "x", "a\nb", "\x1b[31mred"]),
+        st.text(max_size=4),
+    )
+    value_for = {k: st.one_of(special.get(k, values), values) for k in keys}
+    return st.lists(key, max_size=len(keys) + 1, unique=True).flatmap(
+        lambda ks: st.fixed_dictionaries({k: value_for.get(k, values) for k in ks})
+    )
+
+
+slugs = st.sampled_from(["doc", "q1", "q2", "a-b", "Bad_Id", "", "a\nb", "\x1b[2J"])
+options = st.lists(
+    keyed(OPTION_KEYS, {"text": st.text(max_size=8), "correct": st.booleans()}), max_size=6
+)
+source_refs = keyed(SOURCE_REF_KEYS, {"id": slugs, "section": st.text(max_size=6)})
+question_keys = list(COMMON_QUESTION_KEYS) + sorted({k for v in TYPE_KEYS.values() for k in v})
+questions = keyed(
+    question_keys,
+    {
+        "id": slugs,
+        "type": st.sampled_from([t.value for t in QuestionType] + ["essay"]),
+        "source": source_refs,
+        "topics": st.lists(slugs, max_size=2),
+        "options": options,
+        "answer": st.booleans(),
+        "answers": st.lists(st.text(max_size=5), max_size=2),
+        "red_flag": st.booleans(),
+        "lint_ignore": st.lists(st.text(max_size=8), max_size=2),
+    },
+)
+banks = keyed(
+    BANK_KEYS,
+    {
+        "id": slugs,
+        "sources": st.lists(keyed(SOURCE_KEYS, {"id": slugs}), max_size=2),
+        "questions": st.lists(questions, max_size=4),
+    },
+)
+
+
+@FUZZ
+@given(banks, st.sampled_from(["yaml", "json"]))
+def test_generated_banks(bank: Any, dump: str) -> None:
+    text = yaml.safe_dump(bank, allow_unicode=True) if dump == "yaml" else json.dumps(bank)
+    outcome(text.encode("utf-8"))
+
+
+# -- mutated good banks ---------------------------------------------------------------------
+
+SPECIALS = [
+    b"&a ",
+    b"*a",
+    b"!!python/object:os.system ",
+    b"!!binary ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b": ",
+    b"- ",
+    b"\t",
+    b'"',
+    b"'",
+    b"? ",
+    b"<<: ",
+    b"%YAML 1.1\n",
+    b"---\n",
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\x07",
+    b"\r",
+    b"#",
+    b"|\n",
+    b">-\n",
+    b"~",
+    b"\xef\xbb\xbf",
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "lines", "truncate"]))
+        at = draw(st.integers(0, len(data)))
+        if kind == "insert":
+            chunk = draw(st.one_of(st.sampled_from(SPECIALS), st.binary(min_size=1, max_size=4)))
+            data[at:at] = chunk
+        elif kind == "delete":
+            del data[at : at + draw(st.integers(1, 40))]
+        elif kind == "replace" and at < len(data):
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "lines":
+            lines = bytes(data).split(b"\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            j = draw(st.integers(0, len(lines) - 1))
+            op = draw(st.sampled_from(["dup", "swap", "dedent", "indent"]))
+            if op == "dup":
+                lines.insert(j, lines[i])
+            elif op == "swap":
+                lines[i], lines[j] = lines[j], lines[i]
+            elif op == "dedent":
+                lines[i] = lines[i].lstrip(b" ")
+            else:
+                lines[i] = b"  " + lines[i]
+            data = bytearray(b"\n".join(lines))
+        else:
+            del data[at:]
+    return bytes(data)
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_banks(data: bytes) -> None:
+    outcome(data)
+
+
+def test_the_seeds_themselves_load() -> None:
+    assert len(SEEDS) >= 2
+    assert all(isinstance(outcome(seed), Bank) for seed in SEEDS)
