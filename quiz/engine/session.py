@@ -589,8 +589,11 @@ class StudySession:
         if last.requeued is not None and last.requeued in self._queue.learning:
             self._queue.learning.remove(last.requeued)
             heapq.heapify(self._queue.learning)
-        if self._current_entry is not None:
-            self._queue.main.appendleft(self._current_entry)
+        shown = self._current_entry
+        if shown is not None and not (last.requeued is not None and shown is last.requeued[2]):
+            # The item on screen goes back to the front, unless it is the undone answer's own
+            # re-ask (taken off the queue already), which undo makes pointless.
+            self._queue.main.appendleft(shown)
         self._current = self._make_item(last.entry, self._now())
         self._current_entry = last.entry
         return self._current

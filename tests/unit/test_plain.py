@@ -209,3 +209,30 @@ def test_cli_study_reports_bad_banks(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert ":2:" in err or ":3:" in err  # file:line:col
     assert main(["study", "--plain", "--data-dir", str(tmp_path), "no-such-bank"]) == 1
     assert "not a shipped bank id" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_newer_store_and_reports_a_corrupt_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from quiz.cli import main
+    from quiz.engine.paths import DB_FILENAME
+    from quiz.engine.store import SCHEMA_VERSION
+
+    newer = tmp_path / "newer"
+    ReviewStore.open(newer).close()
+    with sqlite3.connect(newer / DB_FILENAME) as c:
+        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    assert main(["stats", "--data-dir", str(newer)]) == 1
+    err = capsys.readouterr().err
+    assert "newer version of quiz" in err and "Traceback" not in err
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / DB_FILENAME).write_bytes(b"garbage" * 100)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["study", "--plain", "--data-dir", str(broken), str(MINIMAL)]) == 0
+    out = capsys.readouterr().out
+    assert "could not be read" in out and ".corrupt-" in out
+    assert len(list(broken.glob(f"{DB_FILENAME}.corrupt-*"))) == 1

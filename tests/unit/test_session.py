@@ -350,3 +350,23 @@ def test_duplicate_bank_ids_are_refused(tmp_path: Path, store: ReviewStore) -> N
         StudySession(
             [make_bank(tmp_path), make_bank(tmp_path, edit="A document=>Doc")], store, Clock(), OPTS
         )
+
+
+def test_undo_while_the_re_ask_of_the_same_item_is_shown(
+    tmp_path: Path, store: ReviewStore
+) -> None:
+    bank = make_bank(tmp_path)
+    clock = Clock()
+    s = StudySession([bank], store, clock, SessionOptions(new_limit=1, day_tz=timezone.utc))
+    item = s.next_item()
+    assert item is not None
+    s.submit(wrong(item.question))
+    re_ask = s.next_item()  # nothing else left: the 1-minute step comes back early
+    assert re_ask is not None and re_ask.key == item.key
+    back = s.undo()
+    assert back is not None and back.key == item.key and store.review_count() == 0
+    s.submit(right(back.question))
+    following = s.next_item()
+    assert following is not None and following.key == item.key  # its own 10-minute step
+    s.submit(right(following.question))
+    assert s.next_item() is None  # no duplicate left behind
