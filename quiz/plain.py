@@ -351,15 +351,18 @@ class PlainStudy:
         else:
             verdict = "Not quite."
         self._emit(self._style(verdict, "32" if r.correct else "31"))
-        if not r.correct and r.item.type is not QuestionType.FLASHCARD:
+        choice = r.item.type in (QuestionType.SINGLE, QuestionType.MULTI)
+        if not r.correct and not choice and r.item.type is not QuestionType.FLASHCARD:
             self.say(f"The right answer: {r.correct_answer}")
         for o in r.chosen:
             mark = "right" if o.correct else "not right"
             self.say(
                 f"You chose {o.index + 1}. {o.text} ({mark})" + (f": {o.why}" if o.why else "")
             )
+        picked_a_right_one = any(o.correct for o in r.chosen)
         for o in r.missed:
-            self.say(f"Also right: {o.index + 1}. {o.text}" + (f": {o.why}" if o.why else ""))
+            label = "Also right" if picked_a_right_one else "The right answer"
+            self.say(f"{label}: {o.index + 1}. {o.text}" + (f": {o.why}" if o.why else ""))
         for i, d in enumerate(r.deletions, start=1):
             if not d.correct:
                 self.say(

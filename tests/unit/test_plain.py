@@ -110,6 +110,7 @@ def test_unsure_undo_and_quit(tmp_path: Path, bank: Bank, decks: Path) -> None:
     status, out = play(store, [bank], ["u", "2", "u", "1?", "q"], decks)
     assert status == 0
     assert "Nothing to undo yet." in out
+    assert "The right answer: 1. A small, brief movement of a few muscle fibres: That is" in out
     assert "Undone. Here is that question again." in out
     assert "Right (you were unsure)." in out
     (log,) = store.reviews()
