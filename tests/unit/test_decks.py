@@ -1,4 +1,4 @@
-"""The shipped banks are part of the product: they load, lint clean and keep to the content rules."""
+"""The shipped banks are part of the product: they load, lint clean and keep the content rules."""
 
 from __future__ import annotations
 
@@ -103,8 +103,11 @@ def test_no_sentence_copied_from_the_sources(bank: Bank) -> None:
         texts += [o.text for o in q.options] + [o.why or "" for o in q.options]
         for t in texts:
             w = _words(t)
-            copied = [" ".join(w[i : i + n]) for i in range(len(w) - n + 1)
-                      if tuple(w[i : i + n]) in shingles]
+            copied = [
+                " ".join(w[i : i + n])
+                for i in range(len(w) - n + 1)
+                if tuple(w[i : i + n]) in shingles
+            ]
             assert not copied, (q.id, copied)
 
 
