@@ -4,9 +4,10 @@ The bare script writes the same notes (same note types, field values, tags and G
 genanki's own `Package.write_to_file`; its field values are prepared before the clock starts, so
 it measures genanki alone. quiz's export starts from the loaded bank and does everything: HTML
 escaping, building each field, tags, GUIDs and the reproducible zip. Both run in this process,
-in pairs run back to back; the median of the pairs' ratios, in wall time and in this
-process's CPU time, is printed. The CPU-time ratio is judged (goal <= 1.3x): on a shared
-machine other processes inflate wall time at random.
+in pairs run back to back, alternating which goes first. Printed, in wall time and in this
+process's CPU time: each side's best and median run, and the median of the pairs' ratios.
+Judged (goal <= 1.3x): the ratio of the best CPU times. On a shared machine other processes
+only ever add time, so each side's best run is its least disturbed one.
 
     python bench/export.py [--questions N] [--pairs N]
 """
@@ -108,7 +109,7 @@ def bare_genanki(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=10_000)
-    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=9)
     args = parser.parse_args(argv)
 
     bank = make_bank(args.questions)
@@ -140,23 +141,21 @@ def main(argv: list[str] | None = None) -> int:
         sizes = ((folder / "quiz.apkg").stat().st_size, (folder / "bare.apkg").stat().st_size)
 
     print(f"questions: {args.questions}, pairs: {args.pairs}")
-    ratios = {}
+    best_ratio = {}
     for k, label in ((0, "wall"), (1, "cpu")):
         quiz_s = [r[k] for r in quiz_runs]
         bare_s = [r[k] for r in bare_runs]
-        # The ratio within each pair (run back to back) is steadier on a shared machine than
-        # the ratio of the medians.
-        ratios[label] = statistics.median(x / y for x, y in zip(quiz_s, bare_s, strict=True))
+        best_ratio[label] = min(quiz_s) / min(bare_s)
+        pairs = statistics.median(x / y for x, y in zip(quiz_s, bare_s, strict=True))
         print(
-            f"{label:>4}: quiz median {statistics.median(quiz_s):.3f} s, "
-            f"bare genanki median {statistics.median(bare_s):.3f} s, "
-            f"median ratio of pairs {ratios[label]:.2f}x"
+            f"{label:>4}: quiz best {min(quiz_s):.3f} s (median {statistics.median(quiz_s):.3f}), "
+            f"bare genanki best {min(bare_s):.3f} s (median {statistics.median(bare_s):.3f}); "
+            f"ratio of best {best_ratio[label]:.2f}x, median ratio of pairs {pairs:.2f}x"
         )
     print(f"package size: quiz {sizes[0]:,} bytes, bare genanki {sizes[1]:,} bytes")
-    # CPU time is judged: other processes on a shared machine inflate wall time at random.
-    ratio = ratios["cpu"]
+    ratio = best_ratio["cpu"]
     verdict = "ok" if ratio <= GOAL else "OVER"
-    print(f"quiz / bare genanki (cpu): {ratio:.2f}x, goal <= {GOAL}x: {verdict}")
+    print(f"quiz / bare genanki (best cpu): {ratio:.2f}x, goal <= {GOAL}x: {verdict}")
     return 0 if ratio <= GOAL else 1
 
 

@@ -155,6 +155,8 @@ class NoteData:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     guid: str
+    #: the note's cards by template ordinal (a cloze note: deletion number - 1)
+    card_ords: tuple[int, ...] = (0,)
 
 
 def note_guid(bank_id: str, question_id: str) -> str:
@@ -223,6 +225,9 @@ class BankNotes:
             fields = (escape_text(q.prompt), escape_text(first), also, explanation, action, source)
         else:
             fields = (escape_cloze(q.prompt), explanation, action, source)
+            ords = tuple(sorted({d.index - 1 for d in q.cloze_deletions() if d.index > 0}))
+            guid = note_guid(self.bank.id, q.id)
+            return NoteData(NOTE_TYPE_OF[t], fields, self.tags(q), guid, ords)
         return NoteData(NOTE_TYPE_OF[t], fields, self.tags(q), note_guid(self.bank.id, q.id))
 
 
@@ -264,13 +269,20 @@ def note_for(bank: Bank, q: Question) -> NoteData:
     return BankNotes(bank).note(q)
 
 
-class _EscapedNote(genanki.Note):  # type: ignore[misc]
-    """A genanki note whose fields this module built from escaped text.
+class _BuiltNote(genanki.Note):  # type: ignore[misc]
+    """A genanki note built here, whose fields and cards are known in advance.
 
     genanki scans every field with a regex for tags that look invalid, to warn callers who
-    forgot to escape; here every bank string is escaped by construction (the tests run the
-    same check), so the scan is skipped.
+    forgot to escape, and works out each note's cards by rendering the front template's
+    field requirements (or by searching the cloze text). Here every bank string is escaped by
+    construction and the cards follow from the question (one per note, or one per cloze
+    deletion number), so both are skipped; the tests check both against genanki's own code.
     """
+
+    def __init__(self, data: NoteData, model: genanki.Model) -> None:
+        super().__init__(model=model, fields=list(data.fields), tags=data.tags, guid=data.guid)
+        # Shadows genanki's cached `cards` property.
+        self.cards = [genanki.Card(o) for o in data.card_ords]
 
     def _check_invalid_html_tags_in_fields(self) -> None:
         return None
@@ -343,14 +355,7 @@ def build_decks(banks: Iterable[Bank]) -> list[genanki.Deck]:
         notes = BankNotes(bank)
         for q in bank.questions:
             data = notes.note(q)
-            deck.add_note(
-                _EscapedNote(
-                    model=models[data.note_type.key],
-                    fields=list(data.fields),
-                    tags=data.tags,
-                    guid=data.guid,
-                )
-            )
+            deck.add_note(_BuiltNote(data, models[data.note_type.key]))
         decks.append(deck)
     return decks
 

@@ -40,12 +40,10 @@ def _escape(text: str) -> str:
         .replace("{", "&#123;")
         .replace("}", "&#125;")
     )
-    if "\r" in s:
-        s = s.replace("\r\n", "\n").replace("\r", "\n")
-    if "\n" in s:
-        s = s.replace("\n", "<br>")
-    if _CONTROL_RE.search(s):
-        s = _CONTROL_RE.sub("", s)
+    # False for any line break or control character (and for some harmless Unicode spaces,
+    # which the substitution leaves alone): a cheap test before the rare slow path.
+    if not s.isprintable():
+        s = _CONTROL_RE.sub("", s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>"))
     return s
 
 

@@ -110,6 +110,22 @@ def test_every_question_type_has_a_note_type_with_matching_fields(minimal: Bank)
         assert len(note.fields) == len(note.note_type.fields), q.id
 
 
+def test_cards_are_those_genanki_would_make(minimal: Bank, hostile: Bank) -> None:
+    # The export tells genanki each note's cards; they must be the ones genanki works out.
+    cloze = minimal.question("cloze-cramp")
+    extra = dataclasses.replace(
+        cloze, prompt="{{c3::a}} and {{c2::b}} and {{c3::c::hint}}, not {c1::d}."
+    )
+    cases = [(minimal, q) for q in minimal.questions] + [(hostile, q) for q in hostile.questions]
+    cases.append((minimal, extra))
+    for bank, q in cases:
+        note = note_for(bank, q)
+        model = note.note_type.genanki_model()
+        expected = genanki.Note(model=model, fields=list(note.fields)).cards
+        assert note.card_ords == tuple(sorted(c.ord for c in expected)), q.id
+    assert note_for(minimal, extra).card_ords == (1, 2)
+
+
 def test_guid_comes_from_bank_and_question_id_only(minimal: Bank) -> None:
     q = minimal.questions[0]
     note = note_for(minimal, q)
