@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -121,3 +123,23 @@ def test_default_is_the_shipped_banks(
     assert main(["export", "anki", "-o", str(out)]) == 0
     assert f"{len(files)} deck(s)" in capsys.readouterr().out
     assert zipfile.is_zipfile(out)
+
+
+def test_without_source_date_epoch_the_export_is_stamped_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stamped with the current time, so that it counts as newer than any earlier import.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = tmp_path / "now.apkg"
+    before = int(time.time())
+    assert main(["export", "anki", str(MINIMAL), "-o", str(out)]) == 0
+    after = int(time.time())
+    db = tmp_path / "collection.anki2"
+    with zipfile.ZipFile(out) as z:
+        db.write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(db)
+    try:
+        stamps = {row[0] for row in conn.execute("SELECT mod FROM notes")}
+    finally:
+        conn.close()
+    assert len(stamps) == 1 and before <= stamps.pop() <= after
