@@ -211,6 +211,7 @@ class BankNotes:
         source = self.source(q)
         t = q.type
         fields: tuple[str, ...]
+        card_ords: tuple[int, ...] = (0,)
         if t is QuestionType.SINGLE or t is QuestionType.MULTI:
             fields = (*_choice_fields(q), explanation, action, source)
         elif t is QuestionType.TRUE_FALSE:
@@ -225,10 +226,9 @@ class BankNotes:
             fields = (escape_text(q.prompt), escape_text(first), also, explanation, action, source)
         else:
             fields = (escape_cloze(q.prompt), explanation, action, source)
-            ords = tuple(sorted({d.index - 1 for d in q.cloze_deletions() if d.index > 0}))
-            guid = note_guid(self.bank.id, q.id)
-            return NoteData(NOTE_TYPE_OF[t], fields, self.tags(q), guid, ords)
-        return NoteData(NOTE_TYPE_OF[t], fields, self.tags(q), note_guid(self.bank.id, q.id))
+            card_ords = tuple(sorted({d.index - 1 for d in q.cloze_deletions() if d.index > 0}))
+        guid = note_guid(self.bank.id, q.id)
+        return NoteData(NOTE_TYPE_OF[t], fields, self.tags(q), guid, card_ords)
 
 
 def note_tags(bank: Bank, q: Question) -> tuple[str, ...]:
