@@ -71,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of the bank format")
 
+    preview = sub.add_parser("preview", help="print banks as learners see them, with the key")
+    preview.add_argument(
+        "banks",
+        nargs="*",
+        metavar="BANK",
+        help="bank ids, bank files or folders (default: the shipped banks)",
+    )
+    preview.add_argument("--question", metavar="ID", help="show only this question")
+
     stats = sub.add_parser("stats", help="show progress: due items, retention, leeches")
     stats.add_argument("--format", choices=("text", "json"), default="text")
     _add_data_dir(stats)

@@ -1,0 +1,65 @@
+"""`quiz preview`: instructors see every item as learners will, with its key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quiz.cli import main
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MINIMAL = DATA / "good" / "minimal.yaml"
+
+
+def test_preview_shows_every_item_with_its_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", str(MINIMAL)]) == 0
+    out = capsys.readouterr().out
+    for qid in ("what-is-twitch", "tf-common", "cloze-cramp", "weak", "emg", "multi-triggers"):
+        assert f"[{qid}]" in out
+    assert "✓ 1. A small, brief movement of a few muscle fibres" in out
+    assert "  2. A long, painful tightening of a whole muscle" in out
+    assert "why: That describes a cramp." in out
+    assert "A cramp is a sudden [...] tightening of a muscle." in out  # cloze masked
+    assert "Hidden: painful" in out
+    assert "Accepted: EMG, electromyography" in out
+    assert "! What to do: See your doctor" in out  # the red-flag action
+    assert "Source: A document, section “Intro”" in out
+
+
+def test_preview_one_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", str(MINIMAL), "--question", "emg"]) == 0
+    out = capsys.readouterr().out
+    assert "[emg]" in out and "[tf-common]" not in out
+
+
+def test_preview_unknown_question_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", str(MINIMAL), "--question", "nope"]) == 1
+    assert "no question with id 'nope'" in capsys.readouterr().err
+
+
+def test_preview_bad_bank_reports_file_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.read_text("utf-8").replace("explanation:", "explaination:", 1))
+    assert main(["preview", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml:" in err and "unknown key 'explaination'" in err
+
+
+def test_preview_shows_text_literally(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = tmp_path / "hostile.yaml"
+    text = MINIMAL.read_text("utf-8").replace(
+        "prompt: What is a muscle twitch?", 'prompt: "[bold]What\\e[31m is a twitch?"'
+    )
+    hostile.write_text(text, "utf-8")
+    assert main(["preview", str(hostile), "--question", "what-is-twitch"]) == 0
+    out = capsys.readouterr().out
+    assert "[bold]What\\u001b[31m is a twitch?" in out
+    assert "\x1b" not in out
+
+
+def test_preview_shipped_bank_by_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", "red-flags"]) == 0
+    assert "RED FLAG" in capsys.readouterr().out
