@@ -1,0 +1,339 @@
+"""The Textual quiz app: the app class, its factory and `run_app`, the entry point that
+`quiz study` calls.
+
+The app owns the flow between screens and the one `StudySession` of a sitting: home →
+question → feedback → … → summary → home. Screens only render and post messages
+(`HomeScreen.StudyRequested`, `QuestionScreen.Submitted`, `FeedbackScreen.UndoRequested`,
+...); the app turns them into session calls. Every answer is committed by
+`StudySession.submit` before its feedback is shown, so quitting at any moment (`q`, or
+Ctrl+Q while typing) loses nothing that was answered.
+
+Dependencies come in through `create_app` (store, banks, clock, options), so tests run the
+same app on a temporary store with a fixed clock. Only the home and disclaimer screens are
+imported at start-up; the others load when first shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input
+
+from quiz.bank.discover import disclaimer_text
+from quiz.bank.model import Bank
+from quiz.engine.grading import Answer, AnswerError
+from quiz.engine.session import SessionOptions, StudyItem, StudySession
+from quiz.engine.store import ReviewStore, UndoConflictError
+from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest
+from quiz.tui.context import AppContext
+from quiz.tui.screens.disclaimer import DisclaimerScreen
+from quiz.tui.screens.home import APP_TITLE, HomeScreen
+from quiz.tui.widgets.text import when
+
+if TYPE_CHECKING:
+    from quiz.tui.screens.feedback import FeedbackScreen
+    from quiz.tui.screens.question import QuestionScreen
+    from quiz.tui.screens.summary import SummaryScreen
+
+#: meta key under which the learner's theme choice is remembered
+THEME_META_KEY = "tui_theme"
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+#: benchmark hook: when set to a file path, the app writes the time (seconds since the
+#: epoch) at which its first screen was painted into that file, then exits
+FIRST_SCREEN_ENV = "QUIZ_TUI_FIRST_SCREEN_FILE"
+
+
+class QuizApp(App[int]):
+    """The quiz in the terminal. Build it with `create_app`."""
+
+    CSS_PATH = "quiz.tcss"
+    TITLE = APP_TITLE
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        # While a text field has the keys, q and ? are typed: Ctrl+Q and F1 are shown instead.
+        Binding("ctrl+q", "quit_typing", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help_typing", "Help"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(self, context: AppContext, *, first_screen_marker: Path | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.session: StudySession | None = None
+        #: answers written to the store during this run (undone ones taken off)
+        self.answers_saved = 0
+        self.first_screen_marker = first_screen_marker
+
+    # -- start-up ------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        store = self.context.store
+        saved_theme = store.get_meta(THEME_META_KEY)
+        if saved_theme in (DARK_THEME, LIGHT_THEME):
+            self.theme = saved_theme
+        await self.push_screen(HomeScreen(self.context))
+        for notice in store.notices:
+            self.notify(
+                notice, title="Your progress file", severity="warning", timeout=30, markup=False
+            )
+        self._show_disclaimer_if_needed()
+        if self.first_screen_marker is not None:
+            self.call_after_refresh(self._first_screen_painted)
+
+    def _first_screen_painted(self) -> None:
+        assert self.first_screen_marker is not None
+        self.first_screen_marker.write_text(f"{time.time():.6f}\n", encoding="utf-8")
+        self.exit(0)
+
+    def _show_disclaimer_if_needed(self) -> None:
+        try:
+            text = disclaimer_text(self.context.decks_dir)
+        except OSError:
+            return  # nothing shipped to show
+        digest = disclaimer_digest(text)
+        store = self.context.store
+        if store.get_meta(DISCLAIMER_META_KEY) == digest:
+            return
+
+        def acknowledged(ok: bool | None) -> None:
+            if ok:
+                store.set_meta(DISCLAIMER_META_KEY, digest)
+
+        self.push_screen(DisclaimerScreen(text), acknowledged)
+
+    # -- keys available everywhere -------------------------------------------------------
+
+    @property
+    def typing(self) -> bool:
+        """A text field has the keys (so q, ? and s are typed, not commands)."""
+        return isinstance(self.focused, Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("quit_typing", "help_typing"):
+            return self.typing
+        return True
+
+    def action_quit_typing(self) -> None:
+        """Quit (Ctrl+Q, shown while typing)."""
+        self.exit(0)
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        from quiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_help_typing(self) -> None:
+        """Show the keys (F1, shown while typing)."""
+        self.action_help()
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark and the light theme; remembered for next time."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+        self.context.store.set_meta(THEME_META_KEY, self.theme)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Light or dark theme",
+            "Switch between the light and the dark theme (Ctrl+T)",
+            self.action_toggle_theme,
+        )
+        yield SystemCommand("Help: keys", "Every key of every screen (?)", self.action_help)
+
+    # -- the study flow ------------------------------------------------------------------
+
+    def _question_screen(self, item: StudyItem) -> Screen[None]:
+        from quiz.tui.screens.question import QuestionScreen
+
+        assert self.session is not None
+        return QuestionScreen(
+            item, can_undo=self.session.can_undo, cursor_blink=self.context.cursor_blink
+        )
+
+    def start_session(self, bank_ids: Sequence[str], practice: bool) -> None:
+        """Start studying these banks; tell the learner calmly when nothing is due."""
+        ctx = self.context
+        banks = [b for b in ctx.banks if b.id in set(bank_ids)]
+        options = dataclasses.replace(ctx.options, practice=practice)
+        session = StudySession(banks, ctx.store, ctx.now, options)
+        item = session.next_item()
+        if item is None:
+            self.notify(self._nothing_to_study(banks, session), timeout=10, markup=False)
+            return
+        self.session = session
+        self.push_screen(self._question_screen(item))
+
+    def _nothing_to_study(self, banks: Sequence[Bank], session: StudySession) -> str:
+        which = "these banks" if len(banks) > 1 else "this bank"
+        if session.options.practice:
+            return f"There are no questions in {which}."
+        text = f"Nothing is due in {which} right now, and today's new items are done."
+        next_due = session.summary().next_due
+        if next_due is not None:
+            text += f" The next review is due {when(next_due, self.context.now())}."
+        return text + " Press p for practice mode to go over every item anyway."
+
+    def on_home_screen_study_requested(self, message: HomeScreen.StudyRequested) -> None:
+        self.start_session(message.bank_ids, message.practice)
+
+    def _submit(self, item: StudyItem, answer: Answer, unsure: bool) -> None:
+        from quiz.tui.screens.feedback import FeedbackScreen
+
+        session = self.session
+        if session is None or session.current is not item:
+            return  # a stale key press after the screen moved on
+        try:
+            result = session.submit(answer, unsure=unsure)
+        except AnswerError as e:
+            from quiz.tui.screens.question import QuestionScreen
+
+            if isinstance(self.screen, QuestionScreen):
+                self.screen.answer_rejected(f"{e}. Please try again.")
+            return
+        if not session.options.practice:
+            self.answers_saved += 1
+        self.switch_screen(FeedbackScreen(result, answered=session.answered))
+
+    def _advance(self) -> None:
+        session = self.session
+        if session is None or session.current is not None:
+            return
+        item = session.next_item()
+        if item is None:
+            self._show_summary()
+        else:
+            self.switch_screen(self._question_screen(item))
+
+    def _undo(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if not session.can_undo:
+            self.notify("Nothing to undo yet.", markup=False)
+            return
+        try:
+            item = session.undo()
+        except UndoConflictError as e:
+            self.notify(f"That answer cannot be taken back: {e}", severity="warning", markup=False)
+            return
+        if item is None:
+            return
+        if not session.options.practice:
+            self.answers_saved -= 1
+        self.switch_screen(self._question_screen(item))
+        self.notify("Answer taken back. Here is the question again.", timeout=3, markup=False)
+
+    def _end_session(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if session.answered == 0:
+            self.session = None
+            self.pop_screen()
+            return
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        from quiz.tui.screens.summary import SummaryScreen
+
+        session = self.session
+        assert session is not None
+        self.switch_screen(
+            SummaryScreen(session.summary(), now=self.context.now(), can_undo=session.can_undo)
+        )
+
+    # Messages from the screens.
+
+    def on_question_screen_submitted(self, message: QuestionScreen.Submitted) -> None:
+        self._submit(message.item, message.answer, message.unsure)
+
+    def on_question_screen_undo_requested(self, message: QuestionScreen.UndoRequested) -> None:
+        self._undo()
+
+    def on_question_screen_end_requested(self, message: QuestionScreen.EndRequested) -> None:
+        self._end_session()
+
+    def on_feedback_screen_continue_requested(
+        self, message: FeedbackScreen.ContinueRequested
+    ) -> None:
+        self._advance()
+
+    def on_feedback_screen_undo_requested(self, message: FeedbackScreen.UndoRequested) -> None:
+        self._undo()
+
+    def on_feedback_screen_end_requested(self, message: FeedbackScreen.EndRequested) -> None:
+        self._end_session()
+
+    def on_summary_screen_undo_requested(self, message: SummaryScreen.UndoRequested) -> None:
+        self._undo()
+
+    def on_summary_screen_closed(self, message: SummaryScreen.Closed) -> None:
+        self.session = None
+        self.pop_screen()
+
+
+def create_app(
+    *,
+    store: ReviewStore,
+    banks: Sequence[Bank],
+    now: Callable[[], datetime],
+    options: SessionOptions | None = None,
+    decks_dir: Path | None = None,
+    cursor_blink: bool = True,
+    first_screen_marker: Path | None = None,
+) -> QuizApp:
+    """The app over these banks and this store, with this clock: used by `run_app` and by
+    the tests (which pass a temporary store, a fixed clock and `cursor_blink=False`)."""
+    context = AppContext(
+        store=store,
+        banks=tuple(banks),
+        now=now,
+        options=options or SessionOptions(),
+        decks_dir=decks_dir,
+        cursor_blink=cursor_blink,
+    )
+    return QuizApp(context, first_screen_marker=first_screen_marker)
+
+
+def run_app(
+    *,
+    store: ReviewStore,
+    banks: Sequence[Bank],
+    now: Callable[[], datetime],
+    options: SessionOptions,
+    decks_dir: Path | None,
+) -> int:
+    """Run the app in this terminal until the learner quits; returns the exit status.
+
+    `$QUIZ_TUI_FIRST_SCREEN_FILE` (benchmarks only) makes it exit as soon as its first
+    screen is painted, after writing the time into that file.
+    """
+    marker = os.environ.get(FIRST_SCREEN_ENV)
+    app = create_app(
+        store=store,
+        banks=banks,
+        now=now,
+        options=options,
+        decks_dir=decks_dir,
+        first_screen_marker=Path(marker) if marker else None,
+    )
+    app.run()
+    if app.answers_saved > 0:
+        print(f"Your answers are saved ({app.answers_saved} this time). See you next time.")
+    return app.return_code or 0

@@ -1,0 +1,35 @@
+"""What every screen of the app needs from outside: the store, the banks, the clock and the
+session options. Built once by the app factory and handed to the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from quiz.bank.model import Bank
+from quiz.engine.session import SessionOptions
+from quiz.engine.store import ReviewStore
+
+
+@dataclass(frozen=True, slots=True)
+class AppContext:
+    """The app's dependencies, passed in (nothing is read from globals or the wall clock)."""
+
+    store: ReviewStore
+    banks: tuple[Bank, ...]
+    #: the clock: returns an aware datetime
+    now: Callable[[], datetime]
+    options: SessionOptions
+    #: where `disclaimer.txt` lives (None: the shipped decks)
+    decks_dir: Path | None
+    #: text inputs blink their cursor (off in snapshot tests, so screenshots are stable)
+    cursor_blink: bool = True
+
+    def bank_title(self, bank_id: str) -> str:
+        """The title of a bank of this run, else its id."""
+        for b in self.banks:
+            if b.id == bank_id:
+                return b.title
+        return bank_id

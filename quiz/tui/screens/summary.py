@@ -1,0 +1,121 @@
+"""The end-of-session summary: answered, right, time, per topic, red-flag items missed, and
+when the next review is due. Enter or Esc goes home; `u` takes back the last answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalGroup, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from quiz.engine.session import Summary
+from quiz.tui.widgets.text import duration_words, labelled, literal, when
+from quiz.tui.widgets.topbar import TopBar
+
+
+def topic_label(topic: str) -> str:
+    """A topic tag as words: "red-flags" → "red flags"."""
+    return topic.replace("-", " ").replace("_", " ")
+
+
+class SummaryScreen(Screen[None]):
+    """A session's `Summary`; posts `Closed` (back home) or `UndoRequested`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,escape", "close", "Home"),
+        Binding("u", "undo", "Undo"),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+
+    class Closed(Message):
+        """Back to the home screen."""
+
+    class UndoRequested(Message):
+        """Take back the session's last answer."""
+
+    def __init__(self, summary: Summary, *, now: datetime, can_undo: bool) -> None:
+        super().__init__()
+        self._left = False
+        self.summary = summary
+        self.now = now
+        self.can_undo = can_undo
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        yield TopBar("Session summary", "practice" if s.practice else "", id="topbar")
+        with VerticalScroll(id="sum-body"):
+            if s.answered:
+                headline = f"You answered {s.answered} and got {s.right} right"
+                headline += f", in {duration_words(s.duration)}."
+            else:
+                headline = "No answers in this session."
+            yield Static(literal(headline), id="sum-headline")
+            if s.answered and s.right < s.answered:
+                yield Static(
+                    "Mistakes are part of learning: the ones you missed come back soon.",
+                    id="sum-encourage",
+                )
+            if s.topics:
+                yield Static("By topic", classes="section-title")
+                width = max(len(topic_label(t.topic)) for t in s.topics) + 2
+                lines = [
+                    f"  {topic_label(t.topic):<{width}}{t.right} of {t.total} right"
+                    for t in s.topics
+                ]
+                yield Static(literal("\n".join(lines)), id="sum-topics")
+            if s.red_flags_missed:
+                box = VerticalGroup(id="sum-red-flags")
+                box.border_title = "⚠ Worth another look: warning signs"
+                with box:
+                    for m in s.red_flags_missed:
+                        yield Static(literal(f"• {m.prompt}"), classes="sum-red-prompt")
+                        if m.action:
+                            yield Static(
+                                labelled("What to do: ", m.action), classes="sum-red-action"
+                            )
+            if s.practice:
+                yield Static("Practice mode: nothing was saved.", id="sum-next")
+            else:
+                next_text = "Your progress is saved. " + (
+                    f"The next review is due {when(s.next_due, self.now)}."
+                    if s.next_due is not None
+                    else "Nothing is scheduled yet."
+                )
+                yield Static(literal(next_text), id="sum-next")
+        yield Footer()
+
+    def _leave(self, message: Message) -> None:
+        """Post the message that leaves this screen, once (a key repeat is ignored)."""
+        if not self._left:
+            self._left = True
+            self.post_message(message)
+
+    def on_mount(self) -> None:
+        self.query_one("#sum-body", VerticalScroll).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.can_undo
+        return True
+
+    def action_close(self) -> None:
+        """Back home."""
+        self._leave(self.Closed())
+
+    def action_undo(self) -> None:
+        """Take back the last answer."""
+        self._leave(self.UndoRequested())
+
+    def action_page(self, direction: int) -> None:
+        """Scroll by a page."""
+        body = self.query_one("#sum-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)

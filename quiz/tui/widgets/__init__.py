@@ -1,0 +1,1 @@
+"""Small widgets shared by the screens: literal text, the top bar, choice lists, bar charts."""
