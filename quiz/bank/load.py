@@ -10,7 +10,9 @@ are reported as errors. The walk also guards what PyYAML does not: duplicate key
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -602,46 +604,123 @@ def _decode(data: bytes, path: str) -> str:
     return text
 
 
-#: Nesting that libyaml's (recursive) composer is known to handle without trouble.
-_SAFE_COMPOSE_DEPTH = 1000
-_OPENERS = re.compile(r"[\[{]|(?:^|\s)[-?:](?=\s|$)")
-
-
-def _check_depth(text: str, path: str) -> None:
-    """Refuse absurdly deep nesting before libyaml's recursive composer overflows the C stack.
-
-    A cheap upper bound on the depth is computed first: the number of flow openers plus, for
-    the worst line, its indentation and its block indicators. Only when that bound is large
-    does an exact (event-by-event, non-recursive) pass measure the real depth.
-    """
-    flow = text.count("[") + text.count("{")
-    worst_line = max(
-        (len(ln) - len(ln.lstrip(" ")) + len(_OPENERS.findall(ln)) for ln in text.splitlines()),
-        default=0,
+def _too_deep(path: str, mark: Any) -> BankLoadError:
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return BankLoadError(
+        [
+            Finding(
+                path,
+                line,
+                col,
+                Severity.ERROR,
+                "too-deep",
+                f"values are nested more than {MAX_DEPTH} levels deep",
+            )
+        ]
     )
-    if flow + 2 * worst_line + 2 <= _SAFE_COMPOSE_DEPTH:
-        return
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                raise BankLoadError(
-                    [
-                        Finding(
-                            path,
-                            line,
-                            col,
-                            Severity.ERROR,
-                            "too-deep",
-                            f"values are nested more than {MAX_DEPTH} levels deep",
-                        )
-                    ]
+
+
+def _compose(text: str, path: str) -> Node | None:
+    """Compose the file's single YAML document into nodes, from the parser's events.
+
+    This does what `yaml.compose` does, with three differences. It is iterative: libyaml's
+    composer recurses in C, and 100,000 '[' overflowed the C stack (a segfault); here the
+    nesting is counted as events arrive and refused past MAX_DEPTH, so memory stays bounded.
+    Implicit tags are resolved once per distinct (value, style) pair, since a bank repeats
+    the same keys and small values thousands of times. And a duplicate anchor names itself.
+    Aliases are shared nodes, as in PyYAML; the node budget in `_Builder.check_tree` bounds
+    what they expand to.
+    """
+    resolve: Any = yaml.resolver.Resolver().resolve
+    resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+    anchors: dict[str, Node] = {}
+    #: open collections, innermost last: [node, is a sequence, mapping key awaiting a value]
+    frames: list[list[Any]] = []
+    frame: list[Any] | None = None
+    root: Node | None = None
+    documents = 0
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    sequence_start, mapping_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
+    sequence_end, mapping_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+
+    def remember(anchor: str, node: Node, mark: Any) -> None:
+        if anchor in anchors:
+            first = anchors[anchor].start_mark
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"found duplicate anchor '&{anchor}' (first at line {first.line + 1})",
+                mark,
+            )
+        anchors[anchor] = node
+
+    events: Iterator[Any] = yaml.parse(text, Loader=_Loader)
+    for event in events:
+        kind = type(event)
+        if kind is scalar_event or kind is alias_event:
+            if kind is scalar_event:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    key = (event.value, event.implicit)
+                    tag = resolved.get(key)
+                    if tag is None:
+                        tag = resolved[key] = resolve(ScalarNode, event.value, event.implicit)
+                node: Node = ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
                 )
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+                if event.anchor is not None:
+                    remember(event.anchor, node, event.start_mark)
+            elif event.anchor in anchors:
+                node = anchors[event.anchor]
+            else:
+                raise yaml.composer.ComposerError(
+                    None, None, "found undefined alias", event.start_mark
+                )
+            # attach the node to the open collection (inlined: this is the hot path)
+            if frame is None:
+                root = node
+            elif frame[1]:
+                frame[0].value.append(node)
+            elif frame[2] is None:
+                frame[2] = node
+            else:
+                frame[0].value.append((frame[2], node))
+                frame[2] = None
+        elif kind is sequence_start or kind is mapping_start:
+            if len(frames) >= MAX_DEPTH:
+                raise _too_deep(path, event.start_mark)
+            is_sequence = kind is sequence_start
+            node_class: Any = SequenceNode if is_sequence else MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(node_class, None, event.implicit)
+            node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if event.anchor is not None:
+                remember(event.anchor, node, event.start_mark)
+            if frame is None:
+                root = node
+            elif frame[1]:
+                frame[0].value.append(node)
+            elif frame[2] is None:
+                frame[2] = node
+            else:
+                frame[0].value.append((frame[2], node))
+                frame[2] = None
+            frame = [node, is_sequence, None]
+            frames.append(frame)
+        elif kind is sequence_end or kind is mapping_end:
+            frames.pop()[0].end_mark = event.end_mark
+            frame = frames[-1] if frames else None
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream",
+                    root.start_mark if root is not None else None,
+                    "but found another document",
+                    event.start_mark,
+                )
+    return root
 
 
 def _reader_error_line_col(text: str, error: yaml.reader.ReaderError) -> tuple[int, int]:
@@ -672,8 +751,7 @@ def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None)
         )
     text = _decode(data, path)
     try:
-        _check_depth(text, path)
-        root = yaml.compose(text, Loader=_Loader)
+        root = _compose(text, path)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -165,7 +165,7 @@ BAD_CASES: dict[str, list[str]] = {
         "than its size allows (repeated aliases?) [too-many-nodes]"
     ],
     "deep-nesting.yaml": [
-        "tests/data/bad/deep-nesting.yaml:22:35: error: values are nested more than 32 levels "
+        "tests/data/bad/deep-nesting.yaml:21:35: error: values are nested more than 32 levels "
         "deep [too-deep]"
     ],
     "wrong-types.yaml": [
@@ -321,11 +321,24 @@ def test_a_missing_file_is_an_error_naming_it() -> None:
             "holds only plain text, numbers, true/false, lists and mappings [unsafe-tag]",
         ),
         (
+            b"a: &x 1\nb: &x 2\n",
+            "bank.yaml:2:4: error: invalid YAML: found duplicate anchor '&x' (first at line 1) "
+            "[yaml-syntax]",
+        ),
+        (
             b"a: &x {b: 1}\nc:\n  <<: *x\n",
             "bank.yaml:3:3: error: merge keys ('<<') are not supported [unsafe-tag]",
         ),
     ],
-    ids=["control-character", "tab", "undefined-alias", "two-documents", "binary-tag", "merge"],
+    ids=[
+        "control-character",
+        "tab",
+        "undefined-alias",
+        "two-documents",
+        "binary-tag",
+        "duplicate-anchor",
+        "merge",
+    ],
 )
 def test_more_yaml_problems(data: bytes, expected: str) -> None:
     assert expected in bytes_errors(data)

@@ -12,9 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quiz.bank.findings import BankLoadError, Severity
 from quiz.bank.load import (
@@ -24,6 +26,7 @@ from quiz.bank.load import (
     SOURCE_KEYS,
     SOURCE_REF_KEYS,
     TYPE_KEYS,
+    _compose,
     load_bank_bytes,
 )
 from quiz.bank.model import Bank, QuestionType
@@ -205,3 +208,64 @@ def test_mutated_banks(data: bytes) -> None:
 def test_the_seeds_themselves_load() -> None:
     assert len(SEEDS) >= 2
     assert all(isinstance(outcome(seed), Bank) for seed in SEEDS)
+
+
+# -- the loader's own composer agrees with PyYAML's ------------------------------------------
+
+
+def node_tree(root: Node | None) -> list[tuple[object, ...]]:
+    """A node tree flattened in document order: kind, tag, scalar value, start line and col."""
+    out: list[tuple[object, ...]] = []
+    seen: set[int] = set()
+    stack: list[Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        mark = node.start_mark
+        out.append((type(node).__name__, node.tag, mark.line, mark.column))
+        if id(node) in seen:  # an alias: shared, not expanded
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            out.append(("value", node.value, node.style))
+        elif isinstance(node, MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return out
+
+
+def compose_both(text: str) -> tuple[object, object]:
+    """(PyYAML's libyaml composer, the loader's composer): a node tree or the error's kind."""
+    results: list[object] = []
+    for compose in (
+        lambda: yaml.compose(text, Loader=yaml.CSafeLoader),
+        lambda: _compose(text, "fuzz.yaml"),
+    ):
+        try:
+            results.append(node_tree(compose()))
+        except (yaml.YAMLError, BankLoadError) as e:
+            results.append(type(e).__name__)
+    return results[0], results[1]
+
+
+@pytest.mark.parametrize("seed", range(len(SEEDS)))
+def test_composer_matches_pyyaml_on_good_banks(seed: int) -> None:
+    ours, theirs = compose_both(SEEDS[seed].decode("utf-8"))
+    assert isinstance(ours, list) and ours == theirs
+
+
+@FUZZ
+@given(mutated())
+def test_composer_matches_pyyaml_on_mutated_banks(data: bytes) -> None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if "\x00" in text:
+        return
+    theirs, ours = compose_both(text)
+    if isinstance(theirs, list):
+        # libyaml composes it: so must we, to the same tree (unless it is too deep for a bank)
+        assert ours == theirs or ours == "BankLoadError"
+    else:
+        assert not isinstance(ours, list), f"PyYAML refused it ({theirs}), we did not"

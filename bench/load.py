@@ -1,0 +1,189 @@
+"""Benchmark: loading a bank, and `quiz check`, against floors measured in the same run.
+
+1. load_bank() of a generated 10,000-question bank (every question type) against a bare
+   `yaml.load(text, Loader=yaml.CSafeLoader)` of the same file. Goal: ratio <= 2.
+2. `quiz check` (load + lint, a real subprocess) at 1,000 and 10,000 questions. The fixed
+   cost of a process (interpreter, imports, textstat's dictionary) is measured on a
+   one-question bank and taken off, so the ratio compares the cost per question.
+   Goal: linear, ratio ~1.
+
+Run: python bench/load.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from quiz.bank.load import MAX_FILE_BYTES, load_bank
+
+HEAD = """\
+# yaml-language-server: $schema=../schema/bank.schema.json
+id: bench
+title: Benchmark bank
+description: Generated questions of every type.
+version: 1
+sources:
+  - id: doc
+    title: A document
+    publisher: A clinic
+questions:
+"""
+
+ITEMS = (
+    """\
+  - id: single-{n}
+    type: single
+    prompt: What is a muscle twitch, case {n}?
+    explanation: A twitch is a small movement of a few fibres. It is not painful.
+    source: {{id: doc, section: Intro}}
+    topics: [basics]
+    options:
+      - {{text: A small flicker, correct: true, why: Right.}}
+      - {{text: A long cramp, why: That is a cramp.}}
+      - {{text: A loss of strength, why: That is weakness.}}
+""",
+    """\
+  - id: multi-{n}
+    type: multi
+    prompt: Which of these can bring on twitches, case {n}?
+    explanation: Coffee and stress are common triggers.
+    source: {{id: doc, section: Triggers}}
+    topics: [triggers]
+    options:
+      - {{text: Coffee, correct: true, why: A trigger.}}
+      - {{text: Stress, correct: true, why: A trigger.}}
+      - {{text: Reading, why: Not a trigger.}}
+""",
+    """\
+  - id: tf-{n}
+    type: true_false
+    prompt: Twitching is common in healthy people, case {n}.
+    answer: true
+    explanation: Many healthy people twitch.
+    source: {{id: doc, section: Intro}}
+    topics: [basics]
+""",
+    """\
+  - id: card-{n}
+    type: flashcard
+    prompt: Which sign matters more than twitching, case {n}?
+    back: Weakness that gets worse.
+    explanation: Weakness that keeps getting worse is the sign to act on.
+    source: {{id: doc, section: Signs}}
+    topics: [red-flags]
+    red_flag: true
+    action: See your doctor if a muscle gets weaker over weeks.
+""",
+    """\
+  - id: cloze-{n}
+    type: cloze
+    prompt: A cramp is a sudden {{{{c1::painful}}}} tightening, case {n}.
+    explanation: Cramps hurt; twitches do not.
+    source: {{id: doc, section: Cramps}}
+    topics: [cramps]
+""",
+    """\
+  - id: typed-{n}
+    type: typed
+    prompt: Which test records a muscle's signals, case {n}?
+    answers: [EMG, electromyography]
+    explanation: The test is an EMG.
+    source: {{id: doc, section: Tests}}
+    topics: [tests]
+""",
+)
+
+
+def bank_text(n_questions: int) -> str:
+    return HEAD + "".join(ITEMS[i % len(ITEMS)].format(n=i) for i in range(n_questions))
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def check_seconds(path: Path, repeat: int) -> float:
+    """Median wall time of a `quiz check` process on one bank."""
+
+    def run() -> None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "quiz", "check", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"quiz check failed on {path}:\n{proc.stdout}{proc.stderr}")
+
+    return statistics.median(timed(run, repeat))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions (default 5)")
+    args = parser.parse_args()
+    repeat: int = args.repeat
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {}
+        for n in (1, 1_000, 10_000):
+            f = folder / f"bank-{n}.yaml"
+            f.write_text(bank_text(n), encoding="utf-8")
+            files[n] = f
+        big = files[10_000]
+        size = big.stat().st_size
+        assert size <= MAX_FILE_BYTES, "the generated bank must stay under the size limit"
+        text = big.read_text("utf-8")
+
+        bank = load_bank(big)
+        assert len(bank.questions) == 10_000
+
+        floor: list[float] = []
+        ours: list[float] = []
+        for _ in range(repeat):  # interleaved, so that a busy moment hits both alike
+            floor += timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader), 1)
+            ours += timed(lambda: load_bank(big), 1)
+        print(f"bank: 10,000 questions, {size / 1e6:.2f} MB, {repeat} runs each")
+        print(
+            f"  yaml.load(CSafeLoader)  best {min(floor):.3f} s, "
+            f"median {statistics.median(floor):.3f} s"
+        )
+        print(
+            f"  load_bank               best {min(ours):.3f} s, "
+            f"median {statistics.median(ours):.3f} s"
+        )
+        print(
+            f"  load ratio: {min(ours) / min(floor):.2f}x best, "
+            f"{statistics.median(ours) / statistics.median(floor):.2f}x median (goal <= 2x)"
+        )
+
+        check_repeat = max(3, repeat // 2)
+        fixed = check_seconds(files[1], check_repeat)
+        t1k = check_seconds(files[1_000], check_repeat)
+        t10k = check_seconds(files[10_000], check_repeat)
+        per_1k = (t1k - fixed) / 1_000
+        per_10k = (t10k - fixed) / 10_000
+        print(f"quiz check, median of {check_repeat} processes:")
+        print(f"  1 question (fixed cost) {fixed:.3f} s")
+        print(f"  1,000 questions         {t1k:.3f} s  ({per_1k * 1e3:.3f} ms per question)")
+        print(f"  10,000 questions        {t10k:.3f} s  ({per_10k * 1e3:.3f} ms per question)")
+        print(f"  per-question ratio 10k/1k: {per_10k / per_1k:.2f} (goal ~1, linear)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
