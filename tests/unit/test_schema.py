@@ -249,3 +249,24 @@ def test_optional_keys_are_accepted_by_both() -> None:
     _q(data, "twitch-common")["red_flag"] = False
     assert schema_errors(data) == []
     assert loader_accepts(data)
+
+
+def test_the_documented_example_is_a_clean_bank() -> None:
+    """docs/bank-format.md's complete example loads, validates and passes lint."""
+    from quiz.bank.lint import lint_bank
+
+    doc = (REPO / "docs" / "bank-format.md").read_text("utf-8")
+    example = doc.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```")[0]
+    bank = load_bank_bytes(example.encode(), "example.yaml")
+    assert {q.type.value for q in bank.questions} == {
+        "single",
+        "multi",
+        "true_false",
+        "flashcard",
+        "cloze",
+        "typed",
+    }
+    assert lint_bank(bank) == []
+    assert schema_errors(as_json_data(yaml.safe_load(example))) == []
+    for key in bank_json_schema()["properties"]:
+        assert f"| `{key}` |" in doc
