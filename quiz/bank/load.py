@@ -9,6 +9,7 @@ are reported as errors. The walk also guards what PyYAML does not: duplicate key
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -734,7 +735,24 @@ def _reader_error_line_col(text: str, error: yaml.reader.ReaderError) -> tuple[i
 
 
 def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None) -> Bank:
-    """Build a bank from a file's bytes. Raises BankLoadError with every error found."""
+    """Build a bank from a file's bytes. Raises BankLoadError with every error found.
+
+    The cyclic garbage collector is paused meanwhile: a large bank is hundreds of thousands
+    of small objects (events, nodes, marks) and no cycles, and the full collections that
+    their allocation triggers rescan all of them again and again, which made loading time
+    grow faster than the file (measured: 130 vs 340 microseconds per question at 1,000 and
+    10,000 questions). Whatever is garbage is collected once the collector runs again.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_bank_bytes(data, path, file)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
     if len(data) > MAX_FILE_BYTES:
         raise BankLoadError(
             [

@@ -405,3 +405,20 @@ def test_values_quoted_in_messages_stay_on_one_printable_line() -> None:
     assert f"unknown key '{'k' * 59}\u2026' in the bank (top level) [unknown-key]" in " ".join(
         errors
     )
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was(enabled: bool) -> None:
+    """load_bank pauses the collector while building; it must restore it, even on error."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        load_bank(GOOD / "minimal.yaml")
+        assert gc.isenabled() is enabled
+        with pytest.raises(BankLoadError):
+            load_bank(BAD / "several-errors.yaml")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
