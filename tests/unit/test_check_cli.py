@@ -220,3 +220,24 @@ def test_the_linter_and_textstat_load_only_for_check() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_hostile_files_fail_fast_through_the_command(tmp_path: Path) -> None:
+    """The nesting that segfaulted libyaml, a file over the limit and an alias bomb:
+    one clear error each, exit 1, no traceback, and the process ends (bounded by timeout)."""
+    (tmp_path / "deep.yaml").write_text("[" * 100_000)
+    with (tmp_path / "huge.yaml").open("wb") as out:
+        out.truncate(6 * 1024 * 1024)
+    shutil.copy(REPO / "tests/data/bad/alias-bomb.yaml", tmp_path / "bomb.yaml")
+    proc = run_quiz("check", str(tmp_path))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines == [
+        f"{tmp_path}/bomb.yaml:1:38: error: the document expands to far more values than its "
+        "size allows (repeated aliases?) [too-many-nodes]",
+        f"{tmp_path}/deep.yaml:1:33: error: values are nested more than 32 levels deep [too-deep]",
+        f"{tmp_path}/huge.yaml:1:1: error: the file is 6,291,456 bytes; a bank may be at most "
+        "5,242,880 bytes [file-too-large]",
+        "3 banks checked (0 questions): 3 errors, 0 warnings",
+    ]
