@@ -88,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
             problems.append(f"{p}: no bank files ({suffixes}) in this folder")
         files.extend(f for f in found if f not in files)
 
+    if files:
+        from quiz.bank.readability import load_dictionary
+
+        load_dictionary()
     results = [check_file(f) for f in files]
     n_errors = sum(len(r.errors) for r in results) + len(problems)
     n_warnings = sum(len(r.warnings) for r in results)
