@@ -16,7 +16,9 @@ imported at start-up; the others load when first shown.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -26,16 +28,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input
 
 from quiz.bank.discover import disclaimer_text
 from quiz.bank.model import Bank
 from quiz.engine.grading import Answer, AnswerError
 from quiz.engine.session import SessionOptions, StudyItem, StudySession
 from quiz.engine.store import ReviewStore, UndoConflictError
-from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest
 from quiz.tui.context import AppContext
-from quiz.tui.screens.disclaimer import DisclaimerScreen
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
 from quiz.tui.widgets.text import when
 
@@ -44,13 +43,22 @@ if TYPE_CHECKING:
     from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.screens.summary import SummaryScreen
 
+#: meta key of the disclaimer's acknowledgement, shared with the plain mode
+#: (`quiz.plain.DISCLAIMER_META_KEY`; not imported from there, to keep start-up light)
+DISCLAIMER_META_KEY = "disclaimer_ack"
 #: meta key under which the learner's theme choice is remembered
 THEME_META_KEY = "tui_theme"
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 #: benchmark hook: when set to a file path, the app writes the time (seconds since the
-#: epoch) at which its first screen was painted into that file, then exits
+#: epoch) at which its first screen was painted, and its CPU time so far, into that file,
+#: then exits
 FIRST_SCREEN_ENV = "QUIZ_TUI_FIRST_SCREEN_FILE"
+
+
+def disclaimer_digest(text: str) -> str:
+    """The acknowledgement stored for this disclaimer text (as `quiz.plain` stores it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class QuizApp(App[int]):
@@ -96,7 +104,9 @@ class QuizApp(App[int]):
 
     def _first_screen_painted(self) -> None:
         assert self.first_screen_marker is not None
-        self.first_screen_marker.write_text(f"{time.time():.6f}\n", encoding="utf-8")
+        # wall clock (seconds since the epoch) and this process's CPU time so far
+        stamp = f"{time.time():.6f} {time.process_time():.6f}\n"
+        self.first_screen_marker.write_text(stamp, encoding="utf-8")
         self.exit(0)
 
     def _show_disclaimer_if_needed(self) -> None:
@@ -109,6 +119,8 @@ class QuizApp(App[int]):
         if store.get_meta(DISCLAIMER_META_KEY) == digest:
             return
 
+        from quiz.tui.screens.disclaimer import DisclaimerScreen
+
         def acknowledged(ok: bool | None) -> None:
             if ok:
                 store.set_meta(DISCLAIMER_META_KEY, digest)
@@ -120,7 +132,9 @@ class QuizApp(App[int]):
     @property
     def typing(self) -> bool:
         """A text field has the keys (so q, ? and s are typed, not commands)."""
-        return isinstance(self.focused, Input)
+        # Textual's Input is imported by the question screen; before that, nothing can be one.
+        input_module = sys.modules.get("textual.widgets._input")
+        return input_module is not None and isinstance(self.focused, input_module.Input)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("quit_typing", "help_typing"):

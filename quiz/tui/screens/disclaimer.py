@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
 
 
@@ -33,6 +34,8 @@ def reflow(text: str) -> str:
 class DisclaimerScreen(ModalScreen[bool]):
     """The disclaimer text and one button; dismissed with True when acknowledged."""
 
+    CSS_PATH = "disclaimer.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "acknowledge", "I understand", priority=True),
         Binding("q", "app.quit", "Quit"),
@@ -51,7 +54,7 @@ class DisclaimerScreen(ModalScreen[bool]):
             yield Static(
                 "Press Enter to continue. You will not see this again.", id="disclaimer-hint"
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#disclaimer-ok", Button).focus()

@@ -17,13 +17,14 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quiz.bank.model import QuestionType
 from quiz.engine.grading import ChoiceAnswer, TextAnswer, TrueFalseAnswer
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result
 from quiz.tui.screens.question import GRADE_MEANING, progress_title
+from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import labelled, literal
 from quiz.tui.widgets.topbar import TopBar
 
@@ -52,6 +53,8 @@ def comes_back_text(result: Result) -> str:
 class FeedbackScreen(Screen[None]):
     """One `Result`, scrollable; posts `ContinueRequested`, `UndoRequested`, `EndRequested`."""
 
+    CSS_PATH = "feedback.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next"),
         Binding("u", "undo", "Undo"),
@@ -78,7 +81,7 @@ class FeedbackScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         r = self.result
         yield TopBar(progress_title(r.item), f"{self.answered} answered", id="topbar")
-        with VerticalScroll(id="fb-body"):
+        with VerticalScroll(id="fb-body", classes="page"):
             verdict = Static(literal(verdict_text(r)), id="fb-verdict")
             if r.item.type is QuestionType.FLASHCARD:
                 verdict.add_class("-graded")
@@ -101,7 +104,7 @@ class FeedbackScreen(Screen[None]):
                 )
             yield Static(labelled("Source: ", r.source), id="fb-source")
             yield Static(literal(comes_back_text(r)), id="fb-when")
-        yield Footer()
+        yield KeyBar()
 
     def _leave(self, message: Message) -> None:
         """Post the message that leaves this screen, once (a key repeat is ignored)."""

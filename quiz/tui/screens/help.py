@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import HorizontalGroup, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from quiz.tui.widgets.keybar import KeyBar
 
 #: (section, [(keys, what they do)])
 HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -66,6 +68,8 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 class HelpScreen(ModalScreen[None]):
     """All keys, scrollable; Esc, ? or F1 closes it."""
 
+    CSS_PATH = "help.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1", "close", "Close"),
         Binding("q", "app.quit", "Quit"),
@@ -83,7 +87,7 @@ class HelpScreen(ModalScreen[None]):
                         with HorizontalGroup(classes="help-row"):
                             yield Static(keys, classes="help-keys", markup=False)
                             yield Static(what, classes="help-what", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).focus()

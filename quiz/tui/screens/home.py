@@ -1,6 +1,6 @@
 """The home screen: each bank with its counts, and the ways to start.
 
-A table lists "All banks" and then every bank with its title and counts (due now, new,
+A list shows "All banks" and then every bank with its title and counts (due now, new,
 mastered, items). Enter studies the highlighted row, `a` studies all banks, `p` switches
 practice mode (nothing saved, schedule untouched), `s` opens the statistics. The counts come
 from `bank_overview` and are refreshed whenever the screen comes back.
@@ -10,31 +10,22 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Static
 
-from quiz.engine.session import BankOverview, bank_overview
+from quiz.engine.session import BankOverview, bank_overview, new_allowance
 from quiz.tui.context import AppContext
+from quiz.tui.widgets.banklist import BankList, BankRow
+from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
 from quiz.tui.widgets.topbar import TopBar
 
 ALL_BANKS = "__all__"
 APP_TITLE = "Muscle twitching: learn the facts"
-#: the title column's width: with the four count columns the table fits 80 columns
-TITLE_WIDTH = 40
-
-
-class BankTable(DataTable[Text]):
-    """The bank table; Enter (shown in the footer) starts the highlighted row."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Start"),
-    ]
 
 
 class HomeScreen(Screen[None]):
@@ -59,6 +50,7 @@ class HomeScreen(Screen[None]):
         self.context = context
         self.practice = context.options.practice
         self.overviews: list[BankOverview] = []
+        self._shown_once = False
 
     def compose(self) -> ComposeResult:
         yield TopBar(APP_TITLE, "", id="topbar")
@@ -67,90 +59,76 @@ class HomeScreen(Screen[None]):
                 "Choose what to study and press Enter. Short, regular sessions work best.",
                 id="home-intro",
             )
-            yield BankTable(id="home-table", cursor_type="row", zebra_stripes=False)
+            yield BankList(id="home-banks")
             yield Static(id="home-mode")
-            yield Static(id="home-legend")
-        yield Footer()
+            yield Static(
+                "Due now: ready for review.  New: not seen yet.  "
+                "Mastered: remembered for 3 weeks or more.",
+                id="home-legend",
+            )
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#home-table", DataTable)
-        table.add_column("Bank", width=TITLE_WIDTH, key="title")
-        for label, key in (("Due now", "due"), ("New", "new"), ("Mastered", "mastered")):
-            table.add_column(label, width=max(len(label), 5), key=key)
-        table.add_column("Items", width=5, key="items")
         self.refresh_counts()
-        table.focus()
+        self.query_one("#home-banks", BankList).focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_counts()
+        if self._shown_once:
+            self.refresh_counts()  # back from a session or the stats: counts have changed
+        self._shown_once = True
 
     def refresh_counts(self) -> None:
-        """Re-read the counts from the store and redraw the table and the mode line."""
+        """Re-read the counts from the store and redraw the list and the mode line."""
         ctx = self.context
         self.overviews = bank_overview(ctx.store, ctx.banks, ctx.now(), ctx.options)
-        table = self.query_one("#home-table", DataTable)
-        keep = table.cursor_row
-        table.clear()
-
-        def row(title: str, due: int, new: int, mastered: int, total: int) -> list[Text]:
-            return [
-                Text(title, overflow="ellipsis", no_wrap=True),
-                Text(str(due)),
-                Text(str(new)),
-                Text(str(mastered)),
-                Text(str(total)),
-            ]
-
+        rows = []
         if len(self.overviews) > 1:
-            table.add_row(
-                *row(
+            rows.append(
+                BankRow(
+                    ALL_BANKS,
                     "All banks",
                     sum(o.counts.due_now for o in self.overviews),
                     sum(o.counts.new for o in self.overviews),
                     sum(o.counts.mastered for o in self.overviews),
                     sum(o.counts.total for o in self.overviews),
-                ),
-                key=ALL_BANKS,
+                )
             )
         for o in self.overviews:
             c = o.counts
-            table.add_row(*row(o.bank.title, c.due_now, c.new, c.mastered, c.total), key=o.bank.id)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+            rows.append(BankRow(o.bank.id, o.bank.title, c.due_now, c.new, c.mastered, c.total))
+        self.query_one("#home-banks", BankList).set_rows(rows)
         self._show_mode()
 
     def _show_mode(self) -> None:
-        new_today = max((o.new_today for o in self.overviews), default=0)
+        ctx = self.context
+        allowance = new_allowance(ctx.store, ctx.now(), ctx.options)
+        new_today = min(allowance, sum(o.counts.new for o in self.overviews))
         if self.practice:
-            mode = "Practice mode: ON. Go over every item; nothing is saved, your schedule stays."
+            mode = (
+                "Mode: practice. Go over every question; nothing is saved and your "
+                "schedule stays as it is. (p: back to study mode)"
+            )
             tag = "practice"
         else:
             mode = (
-                "Practice mode: off. Answers set when each item comes back "
-                f"(new items left today: {new_today})."
+                "Mode: study. Your answers decide when each question comes back. "
+                f"New questions today: up to {new_today}. (p: practice mode)"
             )
             tag = ""
         self.query_one("#home-mode", Static).update(literal(mode))
         self.query_one("#topbar", TopBar).set_tag(tag)
-        self.query_one("#home-legend", Static).update(
-            literal(
-                "Due now: ready for review.  New: not seen yet.  "
-                "Mastered: remembered for 3 weeks or more."
-            )
-        )
 
     def selected_bank_ids(self) -> tuple[str, ...]:
         """The banks of the highlighted row (every bank for "All banks")."""
-        table = self.query_one("#home-table", DataTable)
-        if not table.row_count:
+        row = self.query_one("#home-banks", BankList).current
+        if row is None:
             return ()
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key == ALL_BANKS or key is None:
+        if row.key == ALL_BANKS:
             return tuple(o.bank.id for o in self.overviews)
-        return (key,)
+        return (row.key,)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+    def on_bank_list_chosen(self, message: BankList.Chosen) -> None:
+        message.stop()
         self.action_start()
 
     def action_start(self) -> None:

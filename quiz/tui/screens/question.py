@@ -25,7 +25,7 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from quiz.bank.model import CLOZE_RE, QuestionType
 from quiz.engine.grading import (
@@ -40,6 +40,7 @@ from quiz.engine.grading import (
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import StudyItem
 from quiz.tui.widgets.choices import ChoiceList
+from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
 from quiz.tui.widgets.topbar import TopBar
 
@@ -85,6 +86,8 @@ def cloze_prompt(item: StudyItem) -> str:
 
 class QuestionScreen(Screen[None]):
     """Shows one `StudyItem` and posts `Submitted` with the learner's answer."""
+
+    CSS_PATH = "question.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "number(1)", "Choose", key_display="1-5"),
@@ -162,7 +165,7 @@ class QuestionScreen(Screen[None]):
         if item.is_new:
             tags.append("new")
         yield TopBar(progress_title(item), " · ".join(tags), id="topbar")
-        with VerticalScroll(id="q-body"):
+        with VerticalScroll(id="q-body", classes="page"):
             yield Static(_KIND[item.type], id="q-kind")
             prompt = cloze_prompt(item) if item.type is QuestionType.CLOZE else item.prompt
             yield Static(literal(prompt), id="q-prompt")
@@ -172,7 +175,7 @@ class QuestionScreen(Screen[None]):
             yield Static(id="q-hint")
             if not self.is_flashcard:
                 yield Static(id="q-unsure")
-        yield Footer()
+        yield KeyBar()
 
     def _answer_area(self) -> ComposeResult:
         item = self.item

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quiz.bank.model import QuestionType
 from quiz.engine.stats import Stats, compute_stats
 from quiz.engine.store import BankCounts
 from quiz.tui.context import AppContext
 from quiz.tui.widgets.barchart import BarChart
+from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
 from quiz.tui.widgets.topbar import TopBar
 
@@ -94,6 +95,8 @@ def bank_lines(banks: tuple[BankCounts, ...]) -> str:
 class StatsScreen(Screen[None]):
     """Progress over every bank in the store."""
 
+    CSS_PATH = "stats.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,backspace", "close", "Back"),
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -114,7 +117,7 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.stats
         yield TopBar("Your progress", "", id="topbar")
-        with VerticalScroll(id="stats-body"):
+        with VerticalScroll(id="stats-body", classes="page"):
             yield Static(literal(overview_text(s)), id="stats-overview")
             yield Static("Due in the next 30 days", classes="section-title")
             yield BarChart(
@@ -135,7 +138,7 @@ class StatsScreen(Screen[None]):
                 yield Static("No bank studied yet.", id="stats-banks")
             yield Static("Leeches: items forgotten 4 times or more", classes="section-title")
             yield Static(self._leech_content(), id="stats-leeches")
-        yield Footer()
+        yield KeyBar()
 
     def _leech_content(self) -> Content:
         if not self.stats.leeches:

@@ -11,9 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quiz.engine.session import Summary
+from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import duration_words, labelled, literal, when
 from quiz.tui.widgets.topbar import TopBar
 
@@ -25,6 +26,8 @@ def topic_label(topic: str) -> str:
 
 class SummaryScreen(Screen[None]):
     """A session's `Summary`; posts `Closed` (back home) or `UndoRequested`."""
+
+    CSS_PATH = "summary.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "close", "Home"),
@@ -49,7 +52,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.summary
         yield TopBar("Session summary", "practice" if s.practice else "", id="topbar")
-        with VerticalScroll(id="sum-body"):
+        with VerticalScroll(id="sum-body", classes="page"):
             if s.answered:
                 headline = f"You answered {s.answered} and got {s.right} right"
                 headline += f", in {duration_words(s.duration)}."
@@ -88,7 +91,7 @@ class SummaryScreen(Screen[None]):
                     else "Nothing is scheduled yet."
                 )
                 yield Static(literal(next_text), id="sum-next")
-        yield Footer()
+        yield KeyBar()
 
     def _leave(self, message: Message) -> None:
         """Post the message that leaves this screen, once (a key repeat is ignored)."""

@@ -1,0 +1,149 @@
+"""Benchmark: time from process start to the quiz app's first screen, against a minimal
+Textual app that shows three lines, in the same run.
+
+Each run starts a fresh Python process on a pseudo-terminal of 80x24 (as a learner's
+terminal would be). The app under test is the real command, `python -m quiz study` on the
+shipped banks, with a data directory whose disclaimer is already acknowledged, so its first
+screen is the home screen with every bank's counts. `$QUIZ_TUI_FIRST_SCREEN_FILE` makes it
+write the time of its first paint and exit; the floor app does the same after painting its
+three lines. The time from just before the process is spawned to that mark is the start-up
+time; each process also reports the CPU time it used until then, which other processes on a
+busy machine disturb much less than the wall time. Runs alternate (floor, quiz) in pairs
+after one warm-up of each; the medians are compared. Goal: quiz / floor <= 1.3.
+
+    python bench/startup.py [--pairs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+from quiz.bank.discover import disclaimer_text
+from quiz.engine.store import ReviewStore
+from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest
+from quiz.tui.app import FIRST_SCREEN_ENV
+
+GOAL = 1.3
+COLUMNS, ROWS = 80, 24
+
+FLOOR_APP = f'''
+import os, time
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+
+class ThreeLines(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("one\\ntwo\\nthree")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.painted)
+
+    def painted(self) -> None:
+        with open(os.environ["{FIRST_SCREEN_ENV}"], "w") as f:
+            f.write(f"{{time.time():.6f}} {{time.process_time():.6f}}\\n")
+        self.exit()
+
+
+ThreeLines().run()
+'''
+
+
+def run_on_pty(argv: list[str], env: dict[str, str], marker: Path) -> tuple[float, float]:
+    """Start `argv` on an 80x24 pseudo-terminal; (wall seconds from spawn to its first
+    paint, the process's own CPU seconds until then)."""
+    marker.unlink(missing_ok=True)
+    main_fd, sub_fd = pty.openpty()
+    fcntl.ioctl(sub_fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+
+    def drain() -> None:
+        while True:
+            try:
+                if not os.read(main_fd, 65536):
+                    return
+            except OSError:
+                return
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    started = time.time()
+    proc = subprocess.Popen(
+        argv, stdin=sub_fd, stdout=sub_fd, stderr=sub_fd, env=env, close_fds=True
+    )
+    os.close(sub_fd)
+    try:
+        status = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)
+        os.close(main_fd)
+    if status != 0 or not marker.exists():
+        raise SystemExit(f"{' '.join(argv)}: exited with {status} before its first screen")
+    wall, cpu = (float(x) for x in marker.read_text().split())
+    return wall - started, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=7)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        data_dir = tmp / "data"
+        with ReviewStore.open(data_dir) as store:
+            store.set_meta(DISCLAIMER_META_KEY, disclaimer_digest(disclaimer_text()))
+        floor_script = tmp / "three_lines.py"
+        floor_script.write_text(FLOOR_APP, encoding="utf-8")
+        marker = tmp / "painted"
+        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL")}
+        env.update({"TERM": "xterm-256color", FIRST_SCREEN_ENV: str(marker)})
+        floor_argv = [sys.executable, str(floor_script)]
+        quiz_argv = [sys.executable, "-m", "quiz", "study", "--data-dir", str(data_dir)]
+
+        run_on_pty(floor_argv, env, marker)  # warm-up: bytecode caches, page cache
+        run_on_pty(quiz_argv, env, marker)
+        floor: list[tuple[float, float]] = []
+        quiz: list[tuple[float, float]] = []
+        for i in range(args.pairs):
+            order = [(floor_argv, floor), (quiz_argv, quiz)]
+            if i % 2:
+                order.reverse()
+            for argv, times in order:
+                times.append(run_on_pty(argv, env, marker))
+
+    print(f"pairs: {args.pairs} (80x24 pseudo-terminal; medians)")
+    print(f"{'':44}{'wall':>9}{'CPU':>9}")
+    medians = {}
+    for label, runs in (
+        ("floor (minimal Textual app, three lines)", floor),
+        ("quiz study (home screen, shipped banks)", quiz),
+    ):
+        wall = statistics.median(w for w, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        medians[label[:4]] = (wall, cpu)
+        print(f"{label:44}{wall * 1000:7.0f}ms{cpu * 1000:7.0f}ms")
+    wall_ratio = medians["quiz"][0] / medians["floo"][0]
+    cpu_ratio = medians["quiz"][1] / medians["floo"][1]
+    for name, ratio in (("wall", wall_ratio), ("CPU", cpu_ratio)):
+        verdict = "met" if ratio <= GOAL else "NOT met"
+        print(f"ratio quiz / floor, {name + ':':5} {ratio:.2f}  (goal <= {GOAL}: {verdict})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The key bar at the bottom of every screen: the keys that work now, in one line.
+
+A light stand-in for Textual's `Footer` (which builds a widget per key and was the largest
+single cost of the first paint): one `Static` that redraws itself from the screen's active
+bindings whenever they change. Keys that a focused text field would type (q, ?, s) drop out
+by themselves, and their Ctrl/F-key variants show instead.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+KEY_STYLE = "bold $footer-key-foreground"
+
+
+class KeyBar(Static):
+    """One line: each key (styled) and what it does, then the command palette's key."""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.show_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self.show_keys()
+
+    def show_keys(self) -> None:
+        """Redraw from the screen's active bindings."""
+        app = self.app
+        shown: dict[str, Binding] = {}
+        palette: Binding | None = None
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if app.ENABLE_COMMAND_PALETTE and key == app.COMMAND_PALETTE_BINDING:
+                palette = binding
+                continue
+            if binding.show and active.enabled and binding.action not in shown:
+                shown[binding.action] = binding
+        parts: list[str | tuple[str, str]] = [" "]
+        for binding in shown.values():
+            parts += [(app.get_key_display(binding), KEY_STYLE), f" {binding.description}  "]
+        left = Content.assemble(*parts)
+        if palette is None:
+            self.update(left)
+            return
+        right = Content.assemble((app.get_key_display(palette), KEY_STYLE), " palette ")
+        gap = max(1, self.size.width - left.cell_length - right.cell_length)
+        self.update(Content.assemble(left, " " * gap, right))
+
+    def on_resize(self) -> None:
+        self.show_keys()
