@@ -89,8 +89,12 @@ async def test_every_question_type_answered_by_keyboard(
         await press(pilot, "enter")
         assert "✓ Right." in screen_text(pilot)
 
-        # multi: numbers toggle
-        await press(pilot, "enter", "1", "3", "3", "2", "enter")
+        # multi: numbers toggle, and the ticks show as [x] (text, not markup)
+        await press(pilot, "enter", "1", "3", "3", "2")
+        text = screen_text(pilot)
+        assert "[x] 1   Caffeine" in text and "› [x] 2   Stress" in text
+        assert "[ ] 3   Reading a book" in text
+        await press(pilot, "enter")
         assert "✓ Right." in screen_text(pilot)
 
     assert kinds(store) == ["choice", "true_false", "cloze", "flashcard", "text", "choice"]

@@ -89,13 +89,14 @@ class FeedbackScreen(Screen[None]):
                 verdict.add_class("-right" if r.correct else "-wrong")
             yield verdict
             yield Static(literal(self._question_text()), id="fb-question")
-            yield from self._answer_lines()
-            yield Static(labelled("Explanation: ", r.explanation), id="fb-explanation")
             if r.red_flag and r.action:
+                # Safety first: the action sits high up, where it is seen without scrolling.
                 box = VerticalGroup(id="fb-action")
                 box.border_title = "⚠ What to do"
                 with box:
                     yield Static(literal(r.action), id="fb-action-text")
+            yield from self._answer_lines()
+            yield Static(labelled("Explanation: ", r.explanation), id="fb-explanation")
             if r.became_leech:
                 yield Static(
                     "This one has been hard to remember a few times. That is common; "

@@ -110,9 +110,14 @@ class HomeScreen(Screen[None]):
             )
             tag = "practice"
         else:
+            new_text = (
+                f"New questions today: up to {new_today}."
+                if new_today
+                else "Today's new questions are done."
+            )
             mode = (
                 "Mode: study. Your answers decide when each question comes back. "
-                f"New questions today: up to {new_today}. (p: practice mode)"
+                f"{new_text} (p: practice mode)"
             )
             tag = ""
         self.query_one("#home-mode", Static).update(literal(mode))

@@ -29,7 +29,7 @@ class ChoiceRow(HorizontalGroup):
         self.multi = multi
 
     def compose(self) -> ComposeResult:
-        yield Static(self._marker(False, False), classes="choice-marker")
+        yield Static(literal(self._marker(False, False)), classes="choice-marker")
         yield Static(literal(self.text), classes="choice-text")
 
     def _marker(self, cursor: bool, selected: bool) -> str:
@@ -42,7 +42,8 @@ class ChoiceRow(HorizontalGroup):
 
     def show_state(self, cursor: bool, selected: bool) -> None:
         """Redraw the marker and the classes that style the row."""
-        self.query_one(".choice-marker", Static).update(self._marker(cursor, selected))
+        # literal: "[x]" would otherwise be read as markup and vanish
+        self.query_one(".choice-marker", Static).update(literal(self._marker(cursor, selected)))
         self.set_class(cursor, "-cursor")
         self.set_class(selected, "-selected")
 

@@ -1,0 +1,56 @@
+"""The app's start-up path stays light: opening the quiz on the shipped banks up to the
+home screen loads neither genanki, textstat, the linter nor the exporters, and the app
+reaches the store only through the engine (no SQL of its own)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TUI = Path(__file__).resolve().parents[2] / "quiz" / "tui"
+
+START_UP = """
+import asyncio, sys, tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from quiz.commands.study import load_banks, resolve_bank_files
+from quiz.engine.session import SessionOptions
+from quiz.engine.store import ReviewStore
+from quiz.tui.app import create_app
+from quiz.tui.screens.home import HomeScreen
+
+async def main() -> None:
+    store = ReviewStore.open(Path(tempfile.mkdtemp()))
+    app = create_app(store=store, banks=load_banks(resolve_bank_files([])),
+                     now=lambda: datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+                     options=SessionOptions(), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # past the disclaimer
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), app.screen
+    store.close()
+
+asyncio.run(main())
+heavy = ("genanki", "textstat", "quiz.bank.lint", "quiz.bank.readability", "quiz.export")
+print(sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+
+
+def test_start_up_to_the_home_screen_loads_no_heavy_module() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", START_UP], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_the_app_has_no_sql_of_its_own() -> None:
+    sql = re.compile(r"\bsqlite3\b|\.execute\(|\bSELECT\b|\bINSERT\b|\bUPDATE\s+\w+\s+SET\b")
+    offenders = [
+        f"{p.relative_to(TUI)}:{n}"
+        for p in sorted(TUI.rglob("*.py"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if sql.search(line)
+    ]
+    assert offenders == []
