@@ -54,3 +54,13 @@ def test_the_app_has_no_sql_of_its_own() -> None:
         if sql.search(line)
     ]
     assert offenders == []
+
+
+def test_the_disclaimer_acknowledgement_is_the_plain_modes() -> None:
+    # The app keeps its own copy (quiz.plain is not imported at start-up): both must agree,
+    # so that reading the disclaimer in one front end counts for the other.
+    from quiz import plain
+    from quiz.tui import app
+
+    assert app.DISCLAIMER_META_KEY == plain.DISCLAIMER_META_KEY
+    assert app.disclaimer_digest("some text") == plain.disclaimer_digest("some text")
