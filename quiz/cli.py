@@ -99,12 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_TOP_LEVEL_FLAGS = frozenset({"-h", "--help", "--version"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `quiz` console script. Returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["study", *(argv or sys.argv[1:])])
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words or (words[0].startswith("-") and words[0] not in _TOP_LEVEL_FLAGS):
+        # No command: `quiz` and `quiz --data-dir D --practice` mean `quiz study ...`.
+        words = ["study", *words]
+    args = parser.parse_args(words)
     if getattr(args, "data_dir", None) is None and os.environ.get("QUIZ_DATA_DIR"):
         args.data_dir = Path(os.environ["QUIZ_DATA_DIR"])
     module = importlib.import_module(f"quiz.commands.{args.command}")

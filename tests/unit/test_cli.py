@@ -1,0 +1,45 @@
+"""The `quiz` command line as a user types it: no command means `study`, bad words exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _quiz(
+    *args: str, stdin: str = "", data_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("QUIZ_DATA_DIR", "NO_COLOR")}
+    return subprocess.run(
+        [sys.executable, "-m", "quiz", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_options_without_a_command_go_to_study(tmp_path: Path) -> None:
+    data = tmp_path / "progress"
+    out = _quiz("--data-dir", str(data), "--plain", "red-flags", stdin="\nq\n")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert (data / "progress.sqlite3").is_file()
+    assert "[1 of" in out.stdout
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    out = _quiz("chek")
+    assert out.returncode == 2
+    assert "invalid choice: 'chek'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_version_and_help() -> None:
+    assert _quiz("--version").stdout.startswith("quiz ")
+    help_text = _quiz("--help").stdout
+    for command in ("study", "check", "schema", "stats", "export", "preview"):
+        assert command in help_text
