@@ -110,7 +110,11 @@ def main() -> int:
         floor_script = tmp / "three_lines.py"
         floor_script.write_text(FLOOR_APP, encoding="utf-8")
         marker = tmp / "painted"
-        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL")}
+        # PYTHONDONTWRITEBYTECODE would make every run recompile quiz's modules from source
+        # (an installed wheel ships them compiled, and Textual's are cached): let the
+        # warm-up write bytecode for both sides, as on a user's machine.
+        drop = ("NO_COLOR", "TEXTUAL", "PYTHONDONTWRITEBYTECODE")
+        env = {k: v for k, v in os.environ.items() if k not in drop}
         env.update({"TERM": "xterm-256color", FIRST_SCREEN_ENV: str(marker)})
         floor_argv = [sys.executable, str(floor_script)]
         quiz_argv = [sys.executable, "-m", "quiz", "study", "--data-dir", str(data_dir)]

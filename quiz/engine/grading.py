@@ -15,8 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
-from rapidfuzz.distance import Levenshtein
-
 from quiz.bank.model import CHOICE_TYPES, Question, QuestionType
 
 
@@ -153,6 +151,9 @@ def text_matches(given: str, accepted: str) -> bool:
     allowed = typo_allowance(len(a))
     if allowed == 0:
         return False
+    # Imported here: only typed and cloze answers need it, and the app's start should not.
+    from rapidfuzz.distance import Levenshtein
+
     return int(Levenshtein.distance(g, a, score_cutoff=allowed)) <= allowed
 
 

@@ -33,7 +33,8 @@ async def main() -> None:
     store.close()
 
 asyncio.run(main())
-heavy = ("genanki", "textstat", "quiz.bank.lint", "quiz.bank.readability", "quiz.export")
+heavy = ("genanki", "textstat", "rapidfuzz", "quiz.bank.lint", "quiz.bank.readability",
+         "quiz.export")
 print(sorted(m for m in sys.modules if m.startswith(heavy)))
 """
 
