@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.widgets import Input
 from tui_helpers import (
     MINIMAL,
@@ -405,6 +406,25 @@ async def test_stats_screen_shows_charts_retention_banks_and_leeches(
         assert "Leeches: items forgotten 4 times or more" in text
         await press(pilot, "escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_page_keys_scroll_long_screens_at_80x24(make_app: AppFactory) -> None:
+    # The stats screen is taller than 24 rows: PgDn must reveal its end, PgUp its top.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter", "1", "enter", "escape", "enter", "s")
+        assert isinstance(app.screen, StatsScreen)
+        body = app.screen.query_one("#stats-body", VerticalScroll)
+        assert body.max_scroll_y > 0
+        await press(pilot, "pagedown", "pagedown", "pagedown")
+        assert body.scroll_y == body.max_scroll_y
+        await press(pilot, "pageup", "pageup", "pageup")
+        assert body.scroll_y == 0
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_body = app.screen.query_one("#help-scroll", VerticalScroll)
+        await press(pilot, "pagedown")
+        assert help_body.scroll_y > 0 or help_body.max_scroll_y == 0
 
 
 async def test_help_opens_anywhere_and_closes(make_app: AppFactory) -> None:

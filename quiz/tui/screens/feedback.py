@@ -24,6 +24,7 @@ from quiz.engine.grading import ChoiceAnswer, TextAnswer, TrueFalseAnswer
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result
 from quiz.tui.screens.question import GRADE_MEANING, progress_title
+from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import labelled, literal
 from quiz.tui.widgets.topbar import TopBar
@@ -196,8 +197,4 @@ class FeedbackScreen(Screen[None]):
 
     def action_page(self, direction: int) -> None:
         """Scroll by a page."""
-        body = self.query_one("#fb-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
+        scroll_page(self.query_one("#fb-body", VerticalScroll), direction)

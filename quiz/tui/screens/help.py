@@ -10,6 +10,7 @@ from textual.containers import HorizontalGroup, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
 
 #: (section, [(keys, what they do)])
@@ -98,8 +99,8 @@ class HelpScreen(ModalScreen[None]):
 
     def action_page_up(self) -> None:
         """Scroll up one page."""
-        self.query_one("#help-scroll", VerticalScroll).scroll_page_up(animate=False)
+        scroll_page(self.query_one("#help-scroll", VerticalScroll), -1)
 
     def action_page_down(self) -> None:
         """Scroll down one page."""
-        self.query_one("#help-scroll", VerticalScroll).scroll_page_down(animate=False)
+        scroll_page(self.query_one("#help-scroll", VerticalScroll), 1)

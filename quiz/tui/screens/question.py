@@ -39,6 +39,7 @@ from quiz.engine.grading import (
 )
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import StudyItem
+from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.choices import ChoiceList
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
@@ -308,11 +309,7 @@ class QuestionScreen(Screen[None]):
 
     def action_page(self, direction: int) -> None:
         """Scroll the question by a page."""
-        body = self.query_one("#q-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
+        scroll_page(self.query_one("#q-body", VerticalScroll), direction)
 
     def action_toggle_unsure(self) -> None:
         """Mark the answer "not sure" (or take the mark away)."""

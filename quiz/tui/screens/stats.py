@@ -16,6 +16,7 @@ from quiz.bank.model import QuestionType
 from quiz.engine.stats import Stats, compute_stats
 from quiz.engine.store import BankCounts
 from quiz.tui.context import AppContext
+from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.barchart import BarChart
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
@@ -170,8 +171,4 @@ class StatsScreen(Screen[None]):
 
     def action_page(self, direction: int) -> None:
         """Scroll by a page."""
-        body = self.query_one("#stats-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
+        scroll_page(self.query_one("#stats-body", VerticalScroll), direction)

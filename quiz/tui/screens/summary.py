@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from quiz.engine.session import Summary
+from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import duration_words, labelled, literal, when
 from quiz.tui.widgets.topbar import TopBar
@@ -117,8 +118,4 @@ class SummaryScreen(Screen[None]):
 
     def action_page(self, direction: int) -> None:
         """Scroll by a page."""
-        body = self.query_one("#sum-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
+        scroll_page(self.query_one("#sum-body", VerticalScroll), direction)
