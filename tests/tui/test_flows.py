@@ -420,6 +420,13 @@ async def test_page_keys_scroll_long_screens_at_80x24(make_app: AppFactory) -> N
         assert body.scroll_y == body.max_scroll_y
         await press(pilot, "pageup", "pageup", "pageup")
         assert body.scroll_y == 0
+        # The screen's own page action (used when a field, not the body, has focus).
+        await app.screen.run_action("page(1)")
+        await pilot.pause()
+        assert body.scroll_y > 0
+        await app.screen.run_action("page(-1)")
+        await pilot.pause()
+        assert body.scroll_y == 0
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_body = app.screen.query_one("#help-scroll", VerticalScroll)
