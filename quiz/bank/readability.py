@@ -15,7 +15,6 @@ scored text at once; one item's grade is noisier and only a hint.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from functools import lru_cache
 
 import textstat
 
+from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import CHOICE_TYPES, Bank, Question, QuestionType
 
 #: Syllable counts for words textstat gets wrong (lowercase keys; letters as spoken for
@@ -122,13 +122,8 @@ def load_dictionary() -> None:
     and no cycles, and the collector's passes over them made the load about 40% slower
     (and slower still with a large bank in memory).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         textstat.syllable_count("dictionary")
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def count_text(text: str) -> TextCounts:
