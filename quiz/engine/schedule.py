@@ -9,10 +9,13 @@ This module owns the policy of *when an item comes back*:
   (flagged for the instructor, never suspended);
 - "mastered" means in Review with an interval of at least `MASTERED_INTERVAL_DAYS`.
 
-It uses `fsrs` with its default parameters. fsrs's own fuzzing draws from the global `random`,
-so a preview and the real review would disagree; fuzzing is therefore done here with the
-same ranges as fsrs but a generator seeded by the card id and its repetition count, which
-makes a preview exactly what the review will give and tests reproducible without seeding.
+It uses `fsrs` with its default parameters. fsrs, and the rating type from
+`quiz.engine.grading`, are imported where a card is scheduled or read back, so that
+opening the store and counting items (a home screen) loads neither. fsrs's own fuzzing
+draws from the global `random`, so a preview and the real review would disagree; fuzzing
+is therefore done here with the same ranges as fsrs but a generator seeded by the card id
+and its repetition count, which makes a preview exactly what the review will give and
+tests reproducible without seeding.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-import fsrs
+if TYPE_CHECKING:
+    import fsrs
 
-from quiz.engine.grading import SelfRating
+    from quiz.engine.grading import SelfRating
 
 DEFAULT_DESIRED_RETENTION = 0.9
 RED_FLAG_MAX_INTERVAL_DAYS = 30
@@ -53,6 +58,8 @@ class CardState(IntEnum):
 def rating_for(correct: bool, unsure: bool) -> SelfRating:
     """The rating of an auto-graded answer: wrong is Again, right is Good, right but unsure
     is Hard."""
+    from quiz.engine.grading import SelfRating
+
     if not correct:
         return SelfRating.AGAIN
     return SelfRating.HARD if unsure else SelfRating.GOOD
@@ -115,6 +122,8 @@ class Scheduling:
     ) -> None:
         if not 0.7 <= desired_retention <= 0.99:
             raise ValueError("desired retention must be between 0.70 and 0.99")
+        import fsrs
+
         self.desired_retention = desired_retention
         self.fuzz = fuzz
         self._normal = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
@@ -130,6 +139,8 @@ class Scheduling:
     @staticmethod
     def new_card(card_id: int, now: datetime) -> fsrs.Card:
         """A never-reviewed fsrs card with an explicit id (fsrs's default id sleeps 1 ms)."""
+        import fsrs
+
         return fsrs.Card(card_id=card_id, due=as_utc(now))
 
     def review(
@@ -148,6 +159,10 @@ class Scheduling:
         `reps` (the item's repetitions so far) seeds the fuzz, so the same call twice gives
         the same interval.
         """
+        import fsrs
+
+        from quiz.engine.grading import SelfRating
+
         now = as_utc(now)
         before = card if card is not None else self.new_card(card_id, now)
         scheduler = self._scheduler(red_flag)
@@ -178,6 +193,8 @@ class Scheduling:
         red_flag: bool,
     ) -> tuple[RatingPreview, ...]:
         """What each of Again, Hard, Good, Easy would give now (in that order)."""
+        from quiz.engine.grading import SelfRating
+
         out = []
         for rating in SelfRating:
             o = self.review(
@@ -215,5 +232,7 @@ def card_to_json(card: fsrs.Card) -> str:
 
 def card_from_json(text: str) -> fsrs.Card:
     """Read back an fsrs card written by `card_to_json`."""
+    import fsrs
+
     card: fsrs.Card = fsrs.Card.from_json(text)
     return card

@@ -28,17 +28,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from quiz.bank.model import Bank, Question, QuestionType
-from quiz.engine.grading import (
-    Answer,
-    DeletionFeedback,
-    FlashcardGrade,
-    OptionFeedback,
-    SelfRating,
-    answer_to_json,
-    check_answer,
-)
 from quiz.engine.schedule import (
     DEFAULT_DESIRED_RETENTION,
     RatingPreview,
@@ -53,6 +45,14 @@ from quiz.engine.store import (
     ReviewWrite,
     SyncReport,
 )
+
+if TYPE_CHECKING:
+    from quiz.engine.grading import (
+        Answer,
+        DeletionFeedback,
+        OptionFeedback,
+        SelfRating,
+    )
 
 #: A clock: returns the current time, timezone-aware (converted to UTC by the session).
 Clock = Callable[[], datetime]
@@ -481,6 +481,9 @@ class StudySession:
         item, entry = self._current, self._current_entry
         if item is None or entry is None:
             raise SessionError("no item to answer: call next_item() first")
+        # Answer checking loads with the first answer, not with the home screen's counts.
+        from quiz.engine.grading import FlashcardGrade, answer_to_json, check_answer
+
         q = item.question
         check = check_answer(q, answer)
         now = self._now()

@@ -24,12 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TypeVar
-
-import fsrs
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from quiz.bank.model import Bank
-from quiz.engine.grading import SelfRating
 from quiz.engine.paths import ensure_private_dir, ensure_private_file
 from quiz.engine.schedule import (
     LEECH_LAPSES,
@@ -40,6 +37,11 @@ from quiz.engine.schedule import (
     card_from_json,
     card_to_json,
 )
+
+if TYPE_CHECKING:
+    import fsrs
+
+    from quiz.engine.grading import SelfRating
 
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -256,6 +258,8 @@ def _card(row: Sequence[Any]) -> CardRecord:
 
 
 def _review(row: Sequence[Any]) -> ReviewRecord:
+    from quiz.engine.grading import SelfRating  # not needed to open the store or count items
+
     return ReviewRecord(
         review_id=int(row[0]),
         card_id=int(row[1]),

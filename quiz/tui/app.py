@@ -31,7 +31,6 @@ from textual.screen import Screen
 
 from quiz.bank.discover import disclaimer_text
 from quiz.bank.model import Bank
-from quiz.engine.grading import Answer, AnswerError
 from quiz.engine.session import SessionOptions, StudyItem, StudySession
 from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.tui.context import AppContext
@@ -39,6 +38,7 @@ from quiz.tui.screens.home import APP_TITLE, HomeScreen
 from quiz.tui.widgets.text import when
 
 if TYPE_CHECKING:
+    from quiz.engine.grading import Answer
     from quiz.tui.screens.feedback import FeedbackScreen
     from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.screens.summary import SummaryScreen
@@ -207,6 +207,7 @@ class QuizApp(App[int]):
         self.start_session(message.bank_ids, message.practice)
 
     def _submit(self, item: StudyItem, answer: Answer, unsure: bool) -> None:
+        from quiz.engine.grading import AnswerError
         from quiz.tui.screens.feedback import FeedbackScreen
 
         session = self.session

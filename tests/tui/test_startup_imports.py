@@ -1,6 +1,7 @@
 """The app's start-up path stays light: opening the quiz on the shipped banks up to the
-home screen loads neither genanki, textstat, the linter nor the exporters, and the app
-reaches the store only through the engine (no SQL of its own)."""
+home screen loads neither genanki, textstat, the linter nor the exporters, nor what only
+answering needs (fsrs, answer checking, rapidfuzz), and the app reaches the store only
+through the engine (no SQL of its own)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ async def main() -> None:
 
 asyncio.run(main())
 heavy = ("genanki", "textstat", "rapidfuzz", "quiz.bank.lint", "quiz.bank.readability",
-         "quiz.export")
+         "quiz.export", "fsrs", "quiz.engine.grading")
 print(sorted(m for m in sys.modules if m.startswith(heavy)))
 """
 
