@@ -88,12 +88,16 @@ class QuizApp(App[int]):
 
     # -- start-up ------------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        # The home screen is the bottom of the stack (no blank screen under it to build and
+        # style at start-up); every other screen is pushed on it and popped back to it.
+        return HomeScreen(self.context)
+
+    def on_mount(self) -> None:
         store = self.context.store
         saved_theme = store.get_meta(THEME_META_KEY)
         if saved_theme in (DARK_THEME, LIGHT_THEME):
             self.theme = saved_theme
-        await self.push_screen(HomeScreen(self.context))
         for notice in store.notices:
             self.notify(
                 notice, title="Your progress file", severity="warning", timeout=30, markup=False
