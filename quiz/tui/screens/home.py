@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -53,23 +53,25 @@ class HomeScreen(Screen[None]):
         self._shown_once = False
 
     def compose(self) -> ComposeResult:
-        yield TopBar(APP_TITLE, "", id="topbar")
-        with Vertical(id="home-body"):
-            yield Static(
-                "Choose what to study and press Enter. Short, regular sessions work best.",
-                id="home-intro",
-            )
-            yield BankList(id="home-banks")
-            yield Static(id="home-mode")
-            yield Static(
-                "Due now: ready for review.  New: not seen yet.  "
-                "Mastered: remembered for 3 weeks or more.",
-                id="home-legend",
-            )
+        # The counts are read before the widgets are built, so that the first layout and
+        # paint already show them (nothing is redrawn once the screen is up).
+        rows = self._read_counts()
+        mode, tag = self._mode()
+        yield TopBar(APP_TITLE, tag, id="topbar")
+        yield Static(
+            "Choose what to study and press Enter. Short, regular sessions work best.",
+            id="home-intro",
+        )
+        yield BankList(rows, id="home-banks")
+        yield Static(mode, id="home-mode")
+        yield Static(
+            "Due now: ready for review.  New: not seen yet.  "
+            "Mastered: remembered for 3 weeks or more.",
+            id="home-legend",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.refresh_counts()
         self.query_one("#home-banks", BankList).focus()
 
     def on_screen_resume(self) -> None:
@@ -77,8 +79,8 @@ class HomeScreen(Screen[None]):
             self.refresh_counts()  # back from a session or the stats: counts have changed
         self._shown_once = True
 
-    def refresh_counts(self) -> None:
-        """Re-read the counts from the store and redraw the list and the mode line."""
+    def _read_counts(self) -> list[BankRow]:
+        """Sync the banks with the store and read their counts: the list's rows."""
         ctx = self.context
         self.overviews = bank_overview(ctx.store, ctx.banks, ctx.now(), ctx.options)
         rows = []
@@ -96,10 +98,15 @@ class HomeScreen(Screen[None]):
         for o in self.overviews:
             c = o.counts
             rows.append(BankRow(o.bank.id, o.bank.title, c.due_now, c.new, c.mastered, c.total))
-        self.query_one("#home-banks", BankList).set_rows(rows)
+        return rows
+
+    def refresh_counts(self) -> None:
+        """Re-read the counts from the store and redraw the list and the mode line."""
+        self.query_one("#home-banks", BankList).set_rows(self._read_counts())
         self._show_mode()
 
-    def _show_mode(self) -> None:
+    def _mode(self) -> tuple[Content, str]:
+        """The mode line (literal text) and the top bar's tag for the current mode."""
         ctx = self.context
         allowance = new_allowance(ctx.store, ctx.now(), ctx.options)
         new_today = min(allowance, sum(o.counts.new for o in self.overviews))
@@ -120,7 +127,11 @@ class HomeScreen(Screen[None]):
                 f"{new_text} (p: practice mode)"
             )
             tag = ""
-        self.query_one("#home-mode", Static).update(literal(mode))
+        return literal(mode), tag
+
+    def _show_mode(self) -> None:
+        mode, tag = self._mode()
+        self.query_one("#home-mode", Static).update(mode)
         self.query_one("#topbar", TopBar).set_tag(tag)
 
     def selected_bank_ids(self) -> tuple[str, ...]:

@@ -61,10 +61,12 @@ class BankList(Widget, can_focus=True):
             super().__init__()
             self.key = key
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, rows: Sequence[BankRow] = (), *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: tuple[BankRow, ...] = ()
+        self.rows: tuple[BankRow, ...] = tuple(rows)
         self.cursor = 0
+        # the header and one line per row (set up front: the first layout is the final one)
+        self.styles.height = len(self.rows) + 1
 
     def set_rows(self, rows: Sequence[BankRow]) -> None:
         """Show these rows (the cursor stays where it was, within range)."""
