@@ -125,7 +125,7 @@ def select_banks(specs: Sequence[str]) -> list[Bank] | None:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of `quiz study`."""
-    from quiz.engine.session import DEFAULT_NEW_LIMIT, SessionOptions
+    from quiz.engine.overview import DEFAULT_NEW_LIMIT, SessionOptions
     from quiz.engine.store import ReviewStore, StoreError
 
     new_limit = DEFAULT_NEW_LIMIT if args.new_limit is None else args.new_limit

@@ -27,17 +27,20 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quiz.bank.model import Bank, Question, QuestionType
-from quiz.engine.schedule import (
-    DEFAULT_DESIRED_RETENTION,
-    RatingPreview,
-    Scheduling,
-    as_utc,
-    rating_for,
+from quiz.engine.overview import (
+    DEFAULT_NEW_LIMIT,
+    BankOverview,
+    SessionOptions,
+    bank_overview,
+    check_unique_ids,
+    day_start,
+    new_allowance,
 )
+from quiz.engine.schedule import RatingPreview, Scheduling, as_utc, rating_for
 from quiz.engine.store import (
     BankCounts,
     CardRecord,
@@ -54,34 +57,31 @@ if TYPE_CHECKING:
         SelfRating,
     )
 
+#: the options and the home screen's counts live in `quiz.engine.overview`; they are
+#: re-exported here, with the session that uses them
+__all__ = [
+    "DEFAULT_NEW_LIMIT",
+    "BankOverview",
+    "Clock",
+    "MissedRedFlag",
+    "Result",
+    "SessionError",
+    "SessionOptions",
+    "StudyItem",
+    "StudySession",
+    "Summary",
+    "TopicScore",
+    "bank_overview",
+    "day_start",
+    "new_allowance",
+]
+
 #: A clock: returns the current time, timezone-aware (converted to UTC by the session).
 Clock = Callable[[], datetime]
-
-DEFAULT_NEW_LIMIT = 20
 
 
 class SessionError(Exception):
     """The session was used out of order (for example `submit` with no item shown)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionOptions:
-    """How a session behaves."""
-
-    #: new items introduced per day, across all banks (counted from the review log)
-    new_limit: int = DEFAULT_NEW_LIMIT
-    #: ask without touching the schedule; nothing is written to the store
-    practice: bool = False
-    #: FSRS's target probability of recall when an item comes back
-    desired_retention: float = DEFAULT_DESIRED_RETENTION
-    #: items in a learning step may be shown this early when nothing else is left
-    learn_ahead: timedelta = timedelta(minutes=20)
-    #: the time zone whose midnight starts a new day (None: this machine's local zone)
-    day_tz: tzinfo | None = None
-
-    def __post_init__(self) -> None:
-        if self.new_limit < 0:
-            raise ValueError("the new-item limit cannot be negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,16 +218,6 @@ class Summary:
     practice: bool
 
 
-@dataclass(frozen=True, slots=True)
-class BankOverview:
-    """A bank with its counts, for a home screen."""
-
-    bank: Bank
-    counts: BankCounts
-    #: new items the daily limit still allows today (shared across banks)
-    new_today: int
-
-
 @dataclass(slots=True)
 class _Entry:
     bank_id: str
@@ -251,52 +241,6 @@ class _Queue:
 
     def __len__(self) -> int:
         return len(self.main) + len(self.learning)
-
-
-def day_start(now: datetime, tz: tzinfo | None) -> datetime:
-    """Midnight that starts `now`'s day in `tz` (None: local zone), as UTC."""
-    local = now.astimezone(tz) if tz is not None else now.astimezone()
-    return as_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
-
-
-def new_allowance(store: ReviewStore, now: datetime, options: SessionOptions) -> int:
-    """New items still allowed today under the daily limit."""
-    start = day_start(now, options.day_tz)
-    used = store.new_introduced(start, start + timedelta(days=1))
-    return max(0, options.new_limit - used)
-
-
-def _check_unique(banks: Sequence[Bank]) -> dict[str, Bank]:
-    by_id: dict[str, Bank] = {}
-    for b in banks:
-        if b.id in by_id:
-            raise ValueError(
-                f"two banks share the id '{b.id}' ({by_id[b.id].path} and {b.path}); "
-                "bank ids must be unique"
-            )
-        by_id[b.id] = b
-    return by_id
-
-
-def bank_overview(
-    store: ReviewStore,
-    banks: Sequence[Bank],
-    now: datetime,
-    options: SessionOptions | None = None,
-) -> list[BankOverview]:
-    """Sync the banks with the store and return each one's counts, in the order given."""
-    opts = options or SessionOptions()
-    now = as_utc(now)
-    _check_unique(banks)
-    for b in banks:
-        store.sync_bank(b, now)
-    counts = store.bank_counts(now, [b.id for b in banks])
-    allowance = new_allowance(store, now, opts)
-    out = []
-    for b in banks:
-        c = counts.get(b.id) or BankCounts(b.id, b.title, 0, 0, 0, 0, 0, 0, 0)
-        out.append(BankOverview(b, c, min(c.new, allowance)))
-    return out
 
 
 def _interleave(columns: Sequence[Sequence[_Entry]]) -> list[_Entry]:
@@ -324,7 +268,7 @@ class StudySession:
         self.store = store
         self.banks: tuple[Bank, ...] = tuple(banks)
         self._now_fn = now
-        self._by_id = _check_unique(self.banks)
+        self._by_id = check_unique_ids(self.banks)
         self._questions: dict[tuple[str, str], Question] = {
             (b.id, q.id): q for b in self.banks for q in b.questions
         }

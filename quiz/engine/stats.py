@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from quiz.engine.overview import day_start
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, CardState, Scheduling, as_utc
-from quiz.engine.session import day_start
 from quiz.engine.store import BankCounts, ReviewStore, to_iso
 
 FORECAST_DAYS = 30

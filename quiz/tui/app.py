@@ -10,7 +10,8 @@ Ctrl+Q while typing) loses nothing that was answered.
 
 Dependencies come in through `create_app` (store, banks, clock, options), so tests run the
 same app on a temporary store with a fixed clock. Only the home and disclaimer screens are
-imported at start-up; the others load when first shown.
+imported at start-up; the others load when first shown, and the study session
+(`quiz.engine.session`) with the first session.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from textual.screen import Screen
 
 from quiz.bank.discover import disclaimer_text
 from quiz.bank.model import Bank
-from quiz.engine.session import SessionOptions, StudyItem, StudySession
+from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.tui.context import AppContext
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
@@ -39,6 +40,7 @@ from quiz.tui.widgets.text import when
 
 if TYPE_CHECKING:
     from quiz.engine.grading import Answer
+    from quiz.engine.session import StudyItem, StudySession
     from quiz.tui.screens.feedback import FeedbackScreen
     from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.screens.summary import SummaryScreen
@@ -186,6 +188,8 @@ class QuizApp(App[int]):
 
     def start_session(self, bank_ids: Sequence[str], practice: bool) -> None:
         """Start studying these banks; tell the learner calmly when nothing is due."""
+        from quiz.engine.session import StudySession
+
         ctx = self.context
         banks = [b for b in ctx.banks if b.id in set(bank_ids)]
         options = dataclasses.replace(ctx.options, practice=practice)

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from quiz.bank.model import Bank
-from quiz.engine.session import SessionOptions
+from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore
 
 

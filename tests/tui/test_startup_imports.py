@@ -1,6 +1,6 @@
 """The app's start-up path stays light: opening the quiz on the shipped banks up to the
 home screen loads neither genanki, textstat, the linter nor the exporters, nor what only
-answering needs (fsrs, answer checking, rapidfuzz), and the app reaches the store only
+studying needs (the session, fsrs, answer checking, rapidfuzz), and the app reaches the store only
 through the engine (no SQL of its own)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import asyncio, sys, tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from quiz.commands.study import load_banks, resolve_bank_files
-from quiz.engine.session import SessionOptions
+from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore
 from quiz.tui.app import create_app
 from quiz.tui.screens.home import HomeScreen
@@ -35,7 +35,7 @@ async def main() -> None:
 
 asyncio.run(main())
 heavy = ("genanki", "textstat", "rapidfuzz", "quiz.bank.lint", "quiz.bank.readability",
-         "quiz.export", "fsrs", "quiz.engine.grading")
+         "quiz.export", "fsrs", "quiz.engine.grading", "quiz.engine.session")
 print(sorted(m for m in sys.modules if m.startswith(heavy)))
 """
 

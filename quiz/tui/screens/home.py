@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from quiz.engine.session import BankOverview, bank_overview, new_allowance
+from quiz.engine.overview import BankOverview, bank_overview, new_allowance
 from quiz.tui.context import AppContext
 from quiz.tui.widgets.banklist import BankList, BankRow
 from quiz.tui.widgets.keybar import KeyBar

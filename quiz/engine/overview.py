@@ -1,0 +1,99 @@
+"""Before a session: its options, today's new-item allowance, and each bank's counts.
+
+This module owns what a front end needs to offer a session without starting one: the
+`SessionOptions` a session is started with, the daily allowance of new items (counted from
+the review log, so it holds across sessions and processes), and `bank_overview`, which syncs
+the banks with the store and returns each one's counts for a home screen.
+
+It is kept apart from `quiz.engine.session` (which re-exports these names) so that a home
+screen loads neither the study loop nor its result types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from quiz.bank.model import Bank
+from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, as_utc
+from quiz.engine.store import BankCounts, ReviewStore
+
+DEFAULT_NEW_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOptions:
+    """How a session behaves."""
+
+    #: new items introduced per day, across all banks (counted from the review log)
+    new_limit: int = DEFAULT_NEW_LIMIT
+    #: ask without touching the schedule; nothing is written to the store
+    practice: bool = False
+    #: FSRS's target probability of recall when an item comes back
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
+    #: items in a learning step may be shown this early when nothing else is left
+    learn_ahead: timedelta = timedelta(minutes=20)
+    #: the time zone whose midnight starts a new day (None: this machine's local zone)
+    day_tz: tzinfo | None = None
+
+    def __post_init__(self) -> None:
+        if self.new_limit < 0:
+            raise ValueError("the new-item limit cannot be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class BankOverview:
+    """A bank with its counts, for a home screen."""
+
+    bank: Bank
+    counts: BankCounts
+    #: new items the daily limit still allows today (shared across banks)
+    new_today: int
+
+
+def day_start(now: datetime, tz: tzinfo | None) -> datetime:
+    """Midnight that starts `now`'s day in `tz` (None: local zone), as UTC."""
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    return as_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
+def new_allowance(store: ReviewStore, now: datetime, options: SessionOptions) -> int:
+    """New items still allowed today under the daily limit."""
+    start = day_start(now, options.day_tz)
+    used = store.new_introduced(start, start + timedelta(days=1))
+    return max(0, options.new_limit - used)
+
+
+def check_unique_ids(banks: Sequence[Bank]) -> dict[str, Bank]:
+    """The banks by id; raises ValueError when two share an id."""
+    by_id: dict[str, Bank] = {}
+    for b in banks:
+        if b.id in by_id:
+            raise ValueError(
+                f"two banks share the id '{b.id}' ({by_id[b.id].path} and {b.path}); "
+                "bank ids must be unique"
+            )
+        by_id[b.id] = b
+    return by_id
+
+
+def bank_overview(
+    store: ReviewStore,
+    banks: Sequence[Bank],
+    now: datetime,
+    options: SessionOptions | None = None,
+) -> list[BankOverview]:
+    """Sync the banks with the store and return each one's counts, in the order given."""
+    opts = options or SessionOptions()
+    now = as_utc(now)
+    check_unique_ids(banks)
+    for b in banks:
+        store.sync_bank(b, now)
+    counts = store.bank_counts(now, [b.id for b in banks])
+    allowance = new_allowance(store, now, opts)
+    out = []
+    for b in banks:
+        c = counts.get(b.id) or BankCounts(b.id, b.title, 0, 0, 0, 0, 0, 0, 0)
+        out.append(BankOverview(b, c, min(c.new, allowance)))
+    return out
