@@ -88,8 +88,7 @@ def bank_overview(
     opts = options or SessionOptions()
     now = as_utc(now)
     check_unique_ids(banks)
-    for b in banks:
-        store.sync_bank(b, now)
+    store.sync_banks(banks, now)
     counts = store.bank_counts(now, [b.id for b in banks])
     allowance = new_allowance(store, now, opts)
     out = []

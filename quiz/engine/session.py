@@ -283,7 +283,7 @@ class StudySession:
         if self.options.practice:
             self._plan_practice()
         else:
-            self.sync_reports = tuple(store.sync_bank(b, self.started_at) for b in self.banks)
+            self.sync_reports = tuple(store.sync_banks(self.banks, self.started_at))
             self._plan()
 
     # -- planning ------------------------------------------------------------------------

@@ -569,74 +569,75 @@ class ReviewStore:
     # -- banks ---------------------------------------------------------------------------
 
     def sync_bank(self, bank: Bank, now: datetime) -> SyncReport:
-        """Bring the store in line with a loaded bank.
+        """Bring the store in line with a loaded bank (see `sync_banks`)."""
+        return self.sync_banks([bank], now)[0]
+
+    def sync_banks(self, banks: Sequence[Bank], now: datetime) -> list[SyncReport]:
+        """Bring the store in line with loaded banks, in one transaction (one commit, so one
+        flush to disk, however many banks); a report per bank, in the order given.
 
         New questions are added as new items; a question whose content hash changed keeps its
         history and is flagged `edited` (if it had been answered); a question no longer in the
         bank is retired (kept, never asked); a retired question that is back is restored.
         """
         stamp = to_iso(now)
+        return self._write(lambda c: [self._sync_one(c, b, stamp) for b in banks])
 
-        def run(c: sqlite3.Connection) -> SyncReport:
-            c.execute(
-                "INSERT INTO banks (bank_id, title, path, synced_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (bank_id) DO UPDATE SET title = excluded.title, "
-                "path = excluded.path, synced_at = excluded.synced_at",
-                (bank.id, bank.title, str(bank.path) if bank.path else None, stamp),
+    def _sync_one(self, c: sqlite3.Connection, bank: Bank, stamp: str) -> SyncReport:
+        c.execute(
+            "INSERT INTO banks (bank_id, title, path, synced_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (bank_id) DO UPDATE SET title = excluded.title, "
+            "path = excluded.path, synced_at = excluded.synced_at",
+            (bank.id, bank.title, str(bank.path) if bank.path else None, stamp),
+        )
+        existing = {
+            r[0]: r[1:]
+            for r in c.execute(
+                "SELECT question_id, card_id, content_hash, retired, reps, red_flag, "
+                "position, fsrs FROM cards WHERE bank_id = ?",
+                (bank.id,),
             )
-            existing = {
-                r[0]: r[1:]
-                for r in c.execute(
-                    "SELECT question_id, card_id, content_hash, retired, reps, red_flag, "
-                    "position, fsrs FROM cards WHERE bank_id = ?",
-                    (bank.id,),
+        }
+        added: list[str] = []
+        edited: list[str] = []
+        restored: list[str] = []
+        inserts: list[tuple[object, ...]] = []
+        for position, q in enumerate(bank.questions):
+            h = q.content_hash()
+            row = existing.pop(q.id, None)
+            if row is None:
+                added.append(q.id)
+                inserts.append((bank.id, q.id, position, int(q.red_flag), h))
+                continue
+            card_id, old_hash, retired, reps, red_flag, old_pos, fsrs_json = row
+            if retired:
+                restored.append(q.id)
+            if old_hash != h:
+                if reps > 0:
+                    edited.append(q.id)
+                c.execute(
+                    "UPDATE cards SET content_hash = ?, edited = ?, edited_at = ? "
+                    "WHERE card_id = ?",
+                    (h, int(reps > 0), stamp, card_id),
                 )
-            }
-            added: list[str] = []
-            edited: list[str] = []
-            restored: list[str] = []
-            inserts: list[tuple[object, ...]] = []
-            for position, q in enumerate(bank.questions):
-                h = q.content_hash()
-                row = existing.pop(q.id, None)
-                if row is None:
-                    added.append(q.id)
-                    inserts.append((bank.id, q.id, position, int(q.red_flag), h))
-                    continue
-                card_id, old_hash, retired, reps, red_flag, old_pos, fsrs_json = row
-                if retired:
-                    restored.append(q.id)
-                if old_hash != h:
-                    if reps > 0:
-                        edited.append(q.id)
-                    c.execute(
-                        "UPDATE cards SET content_hash = ?, edited = ?, edited_at = ? "
-                        "WHERE card_id = ?",
-                        (h, int(reps > 0), stamp, card_id),
-                    )
-                if retired or old_pos != position or bool(red_flag) != q.red_flag:
-                    c.execute(
-                        "UPDATE cards SET retired = 0, position = ?, red_flag = ? "
-                        "WHERE card_id = ?",
-                        (position, int(q.red_flag), card_id),
-                    )
-                if q.red_flag and not red_flag and fsrs_json is not None:
-                    self._cap_red_flag(c, card_id, fsrs_json)
-            c.executemany(
-                "INSERT INTO cards (bank_id, question_id, position, red_flag, content_hash) "
-                "VALUES (?, ?, ?, ?, ?)",
-                inserts,
-            )
-            retired_now = sorted(qid for qid, row in existing.items() if not row[2])
-            c.executemany(
-                "UPDATE cards SET retired = 1 WHERE bank_id = ? AND question_id = ?",
-                [(bank.id, qid) for qid in retired_now],
-            )
-            return SyncReport(
-                bank.id, tuple(added), tuple(edited), tuple(retired_now), tuple(restored)
-            )
-
-        return self._write(run)
+            if retired or old_pos != position or bool(red_flag) != q.red_flag:
+                c.execute(
+                    "UPDATE cards SET retired = 0, position = ?, red_flag = ? WHERE card_id = ?",
+                    (position, int(q.red_flag), card_id),
+                )
+            if q.red_flag and not red_flag and fsrs_json is not None:
+                self._cap_red_flag(c, card_id, fsrs_json)
+        c.executemany(
+            "INSERT INTO cards (bank_id, question_id, position, red_flag, content_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            inserts,
+        )
+        retired_now = sorted(qid for qid, row in existing.items() if not row[2])
+        c.executemany(
+            "UPDATE cards SET retired = 1 WHERE bank_id = ? AND question_id = ?",
+            [(bank.id, qid) for qid in retired_now],
+        )
+        return SyncReport(bank.id, tuple(added), tuple(edited), tuple(retired_now), tuple(restored))
 
     @staticmethod
     def _cap_red_flag(c: sqlite3.Connection, card_id: int, fsrs_json: str) -> None:

@@ -152,6 +152,39 @@ def test_sync_adds_flags_edits_retires_and_restores(tmp_path: Path, minimal_text
     assert not store.card_by_key("sample", "emg").retired  # type: ignore[union-attr]
 
 
+def test_sync_banks_reports_each_bank_in_order_in_one_transaction(
+    tmp_path: Path, minimal_text: str
+) -> None:
+    db = tmp_path / DB_FILENAME
+    store = ReviewStore(db)
+    first = bank_from(tmp_path, minimal_text)
+    second = bank_from(tmp_path, minimal_text.replace("id: sample", "id: other", 1), "b2.yaml")
+    assert second.id == "other"
+    commits_before = _commit_count(db)
+    reports = store.sync_banks([second, first], T0)
+    assert _commit_count(db) == commits_before + 1
+    assert [r.bank_id for r in reports] == ["other", "sample"]
+    assert all(len(r.added) == 6 for r in reports)
+    assert store.bank_titles() == {"other": second.title, "sample": first.title}
+    # the single-bank form is the same operation
+    assert store.sync_bank(first, T0 + timedelta(days=1)).added == ()
+
+
+def _commit_count(db: Path) -> int:
+    """Transactions committed to the WAL so far (each commit ends one WAL frame batch)."""
+    wal = db.with_name(db.name + "-wal")
+    if not wal.exists():
+        return 0
+    data = wal.read_bytes()
+    frames = (len(data) - 32) // (24 + 4096) if len(data) > 32 else 0
+    count = 0
+    for i in range(frames):
+        header = data[32 + i * (24 + 4096) : 32 + i * (24 + 4096) + 24]
+        if int.from_bytes(header[4:8], "big") != 0:  # a commit frame records the db size
+            count += 1
+    return count
+
+
 def test_record_and_undo_restore_exactly(tmp_path: Path, minimal_text: str) -> None:
     store = ReviewStore(tmp_path / DB_FILENAME)
     store.sync_bank(bank_from(tmp_path, minimal_text), T0)
