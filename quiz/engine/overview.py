@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from quiz.bank.model import Bank
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, as_utc
@@ -42,9 +43,8 @@ class SessionOptions:
             raise ValueError("the new-item limit cannot be negative")
 
 
-@dataclass(frozen=True, slots=True)
-class BankOverview:
-    """A bank with its counts, for a home screen."""
+class BankOverview(NamedTuple):
+    """A bank with its counts, for a home screen (an immutable NamedTuple)."""
 
     bank: Bank
     counts: BankCounts

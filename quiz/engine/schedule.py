@@ -16,16 +16,18 @@ draws from the global `random`, so a preview and the real review would disagree;
 is therefore done here with the same ranges as fsrs but a generator seeded by the card id
 and its repetition count, which makes a preview exactly what the review will give and
 tests reproducible without seeding.
+
+`ReviewOutcome` and `RatingPreview` are immutable `NamedTuple`s (cheaper to define than
+frozen dataclasses; the module is imported before the first screen for its constants).
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import fsrs
@@ -72,8 +74,7 @@ def as_utc(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc)
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewOutcome:
+class ReviewOutcome(NamedTuple):
     """What one rating does to a card."""
 
     rating: SelfRating
@@ -85,8 +86,7 @@ class ReviewOutcome:
     lapse: bool
 
 
-@dataclass(frozen=True, slots=True)
-class RatingPreview:
+class RatingPreview(NamedTuple):
     """What a flashcard self-grade would do: the interval it gives and the due time."""
 
     rating: SelfRating
