@@ -19,6 +19,7 @@ from pathlib import Path
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.bank.model import Bank
+from quiz.engine.overview import check_unique_ids
 
 
 class BankSelectionError(Exception):
@@ -98,14 +99,10 @@ def load_banks(files: Sequence[Path]) -> list[Bank]:
             findings.extend(e.findings)
     if findings:
         raise BankLoadError(findings)
-    seen: dict[str, Bank] = {}
-    for b in banks:
-        if b.id in seen:
-            raise BankSelectionError(
-                f"{b.path}: bank id '{b.id}' is also used by {seen[b.id].path}; "
-                "study them separately or give one a new id"
-            )
-        seen[b.id] = b
+    try:
+        check_unique_ids(banks)
+    except ValueError as e:
+        raise BankSelectionError(f"{e}: study them separately or give one a new id") from None
     return banks
 
 

@@ -43,3 +43,14 @@ def test_version_and_help() -> None:
     help_text = _quiz("--help").stdout
     for command in ("study", "check", "schema", "stats", "export", "preview"):
         assert command in help_text
+
+
+def test_two_banks_with_one_id_are_refused(tmp_path: Path) -> None:
+    minimal = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(minimal.read_text("utf-8"), "utf-8")
+    out = _quiz("study", "--plain", "--data-dir", str(tmp_path / "d"), str(tmp_path))
+    assert out.returncode == 1
+    assert "two banks share the id 'sample'" in out.stderr
+    assert "a.yaml" in out.stderr and "b.yaml" in out.stderr
+    assert "Traceback" not in out.stderr
