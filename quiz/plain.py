@@ -10,7 +10,6 @@ status 0. This module owns only the dialogue; everything else is the session API
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from quiz.bank.discover import disclaimer_text
+from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.bank.model import Bank, QuestionType
 from quiz.engine.grading import (
     Answer,
@@ -35,9 +34,6 @@ from quiz.engine.session import Result, SessionOptions, StudyItem, StudySession,
 from quiz.engine.stats import printable
 from quiz.engine.store import ReviewStore, UndoConflictError
 
-#: Meta key under which the store remembers that the disclaimer (this exact text) was read.
-DISCLAIMER_META_KEY = "disclaimer_ack"
-
 HELP = """\
 How to answer:
   1 to 5       the number of an option
@@ -48,11 +44,6 @@ How to answer:
 Add ? after an answer (for example "2?") if you were unsure: the item comes back sooner,
 and the mistake is not counted as a misconception.
 Commands:  ? this help   u undo the last answer   q quit (every answer is already saved)"""
-
-
-def disclaimer_digest(text: str) -> str:
-    """The value stored under `DISCLAIMER_META_KEY` once this text has been acknowledged."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def use_colour(stream: TextIO, env: Mapping[str, str] | None = None) -> bool:

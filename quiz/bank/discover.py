@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 BANK_SUFFIXES = (".yaml", ".yml")
 DISCLAIMER_FILE = "disclaimer.txt"
+#: Store meta key under which every front end records that the disclaimer (this exact text)
+#: was read: acknowledging it in one front end counts for the others.
+DISCLAIMER_META_KEY = "disclaimer_ack"
 
 
 def shipped_decks_dir() -> Path:
@@ -51,3 +55,9 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 def disclaimer_text(decks_dir: Path | None = None) -> str:
     """The short first-run disclaimer that ships with the banks (one text for every front end)."""
     return (decks_dir or shipped_decks_dir()).joinpath(DISCLAIMER_FILE).read_text("utf-8").strip()
+
+
+def disclaimer_digest(text: str) -> str:
+    """The value stored under `DISCLAIMER_META_KEY` once this text has been acknowledged
+    (a changed text is shown again)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

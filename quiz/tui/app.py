@@ -17,7 +17,6 @@ imported at start-up; the others load when first shown, and the study session
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import sys
 import time
@@ -30,7 +29,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from quiz.bank.discover import disclaimer_text
+from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.bank.model import Bank
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore, UndoConflictError
@@ -45,9 +44,6 @@ if TYPE_CHECKING:
     from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.screens.summary import SummaryScreen
 
-#: meta key of the disclaimer's acknowledgement, shared with the plain mode
-#: (`quiz.plain.DISCLAIMER_META_KEY`; not imported from there, to keep start-up light)
-DISCLAIMER_META_KEY = "disclaimer_ack"
 #: meta key under which the learner's theme choice is remembered
 THEME_META_KEY = "tui_theme"
 DARK_THEME = "textual-dark"
@@ -56,11 +52,6 @@ LIGHT_THEME = "textual-light"
 #: epoch) at which its first screen was painted, and its CPU time so far, into that file,
 #: then exits
 FIRST_SCREEN_ENV = "QUIZ_TUI_FIRST_SCREEN_FILE"
-
-
-def disclaimer_digest(text: str) -> str:
-    """The acknowledgement stored for this disclaimer text (as `quiz.plain` stores it)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class QuizApp(App[int]):

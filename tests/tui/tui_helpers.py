@@ -10,12 +10,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from quiz.bank.discover import disclaimer_text
+from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.bank.load import load_bank
 from quiz.bank.model import Bank
 from quiz.engine.session import SessionOptions
 from quiz.engine.store import ReviewStore
-from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest
 from quiz.tui.app import QuizApp
 
 DATA = Path(__file__).resolve().parents[1] / "data"

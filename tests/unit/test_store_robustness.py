@@ -15,9 +15,8 @@ from typing import IO
 
 import pytest
 
-from quiz.bank.discover import disclaimer_text
+from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.engine.store import ReviewStore
-from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
