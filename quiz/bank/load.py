@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quiz.bank.catalog import MAX_FILE_BYTES, bank_digest
 from quiz.bank.findings import BankLoadError, Finding, Severity
 from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import (
@@ -30,8 +31,6 @@ from quiz.bank.model import (
     SourceRef,
 )
 
-#: Largest bank file accepted, in bytes.
-MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Deepest nesting accepted (a bank needs about 5).
 MAX_DEPTH = 32
 #: Options of a single/multi question.
@@ -289,7 +288,7 @@ class _Builder:
         return out
 
     # -- the bank -------------------------------------------------------------------------
-    def bank(self, root: Node, file: Path | None) -> Bank | None:
+    def bank(self, root: Node, file: Path | None, digest: str | None = None) -> Bank | None:
         m = self.mapping(root, "the bank (top level)", BANK_KEYS)
         if m is None:
             return None
@@ -355,6 +354,7 @@ class _Builder:
             file,
             _pos(root),
             positions,
+            digest,
         )
         return _with_bank_ignore(bank, bank_ignore)
 
@@ -820,7 +820,7 @@ def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
     builder = _Builder(path, budget=2 * len(data) + 10_000)
     if not builder.check_tree(root):
         raise BankLoadError(builder.findings)
-    bank = builder.bank(root, file)
+    bank = builder.bank(root, file, bank_digest(data))
     if builder.findings or bank is None:
         # Structural errors first (they can hide others), then in file order.
         findings = builder.findings or [

@@ -181,6 +181,9 @@ class Bank:
     path: Path | None = None
     pos: Pos = Pos(1, 1)
     positions: Mapping[str, Pos] = field(default_factory=dict, compare=False, hash=False)
+    #: `quiz.bank.catalog.bank_digest` of the bytes it was loaded from (None when built in
+    #: code); the review store keeps it, to know these bytes when they come again
+    digest: str | None = field(default=None, compare=False, hash=False)
 
     def source(self, source_id: str) -> Source:
         """The declared source with this id (KeyError if the bank does not declare it)."""

@@ -1,9 +1,13 @@
 """`quiz study [BANK ...] [--plain] [--practice] [--new-limit N] [--data-dir D]`.
 
 Resolves BANK arguments (a shipped bank id, a bank file or a folder; default: every shipped
-bank), loads them (errors printed file:line:col, exit 1), opens the review store, and hands
-everything to a front end: the plain line mode with `--plain`, else the terminal app
+bank), opens the review store, loads the banks (errors printed file:line:col, exit 1), and
+hands everything to a front end: the plain line mode with `--plain`, else the terminal app
 (`quiz.tui.app.run_app`).
+
+Bank files whose exact bytes the store has synced before (the usual case: every start after
+the first) are not parsed before the app's home screen, which needs only their ids, titles
+and the store's counts; they are parsed when the learner studies them (`open_catalog`).
 """
 
 from __future__ import annotations
@@ -15,11 +19,16 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from quiz.bank.catalog import BankCatalog, BankFile, read_bank_files
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
-from quiz.bank.model import Bank
 from quiz.engine.overview import check_unique_ids
+
+if TYPE_CHECKING:
+    from quiz.bank.model import Bank
+    from quiz.engine.store import ReviewStore
 
 
 class BankSelectionError(Exception):
@@ -85,16 +94,19 @@ def resolve_bank_files(specs: Sequence[str], decks: Path | None = None) -> list[
     return list(unique.values())
 
 
-def load_banks(files: Sequence[Path]) -> list[Bank]:
-    """Load every file; raises `BankLoadError` with the findings of every file that failed,
-    or `BankSelectionError` when two banks share an id."""
-    from quiz.bank.load import load_bank
+def load_banks(files: Sequence[Path | BankFile]) -> list[Bank]:
+    """Load every file (a path, or bytes already read); raises `BankLoadError` with the
+    findings of every file that failed, or `BankSelectionError` when two banks share an id."""
+    from quiz.bank.load import display_path, load_bank, load_bank_bytes
 
     banks: list[Bank] = []
     findings = []
     for f in files:
         try:
-            banks.append(load_bank(f))
+            if isinstance(f, BankFile):
+                banks.append(load_bank_bytes(f.data, display_path(f.path), f.path))
+            else:
+                banks.append(load_bank(f))
         except BankLoadError as e:
             findings.extend(e.findings)
     if findings:
@@ -106,18 +118,26 @@ def load_banks(files: Sequence[Path]) -> list[Bank]:
     return banks
 
 
-def select_banks(specs: Sequence[str]) -> list[Bank] | None:
-    """Resolve and load BANK arguments, printing problems to stderr (None on failure)."""
-    try:
-        return load_banks(resolve_bank_files(specs))
-    except BankLoadError as e:
+def open_catalog(files: Sequence[Path], store: ReviewStore) -> BankCatalog:
+    """The banks of these files for a front end. Files whose exact bytes the store synced
+    before are not parsed until studied (`BankCatalog.known`); otherwise every file is
+    loaded and checked now (raising as `load_banks` does)."""
+    read = read_bank_files(files)
+    if read is not None:
+        known = BankCatalog.known(read, store.synced_digests())
+        if known is not None:
+            return known
+    return BankCatalog.of(load_banks(read if read is not None else files))
+
+
+def _report(e: BankLoadError | BankSelectionError) -> None:
+    """Print bank problems to stderr: findings as file:line:col, others after `quiz:`."""
+    if isinstance(e, BankLoadError):
         for f in e.findings:
             print(f.format(), file=sys.stderr)
-        return None
-    except BankSelectionError as e:
+    else:
         for line in str(e).splitlines():
             print(f"quiz: {line}", file=sys.stderr)
-        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -129,8 +149,10 @@ def run(args: argparse.Namespace) -> int:
     if new_limit < 0:
         print("quiz study: --new-limit must be 0 or more", file=sys.stderr)
         return 2
-    banks = select_banks(args.banks)
-    if banks is None:
+    try:
+        files = resolve_bank_files(args.banks)
+    except BankSelectionError as e:
+        _report(e)
         return 1
     options = SessionOptions(new_limit=new_limit, practice=args.practice)
     try:
@@ -139,7 +161,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"quiz: {e}", file=sys.stderr)
         return 1
     try:
-        if args.plain:
+        try:
+            catalog = open_catalog(files, store)
+            banks = catalog.banks() if args.plain else None
+        except (BankLoadError, BankSelectionError) as e:
+            _report(e)
+            return 1
+        if banks is not None:
             from quiz.plain import run_plain
 
             return run_plain(
@@ -161,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         # Imported by name: the app is written separately against the session API.
         run_app = importlib.import_module("quiz.tui.app").run_app
         status = run_app(
-            store=store, banks=banks, now=utc_now, options=options, decks_dir=shipped_decks_dir()
+            store=store, banks=catalog, now=utc_now, options=options, decks_dir=shipped_decks_dir()
         )
         return int(status)
     finally:

@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from quiz.bank.model import Bank
+from quiz.bank.catalog import BankCatalog, BankEntry
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, as_utc
 from quiz.engine.store import BankCounts, ReviewStore
+
+if TYPE_CHECKING:
+    from quiz.bank.model import Bank
 
 DEFAULT_NEW_LIMIT = 20
 
@@ -46,7 +49,8 @@ class SessionOptions:
 class BankOverview(NamedTuple):
     """A bank with its counts, for a home screen (an immutable NamedTuple)."""
 
-    bank: Bank
+    #: the bank's id and title
+    bank: BankEntry
     counts: BankCounts
     #: new items the daily limit still allows today (shared across banks)
     new_today: int
@@ -80,19 +84,26 @@ def check_unique_ids(banks: Sequence[Bank]) -> dict[str, Bank]:
 
 def bank_overview(
     store: ReviewStore,
-    banks: Sequence[Bank],
+    banks: Sequence[Bank] | BankCatalog,
     now: datetime,
     options: SessionOptions | None = None,
 ) -> list[BankOverview]:
-    """Sync the banks with the store and return each one's counts, in the order given."""
+    """Sync the banks with the store and return each one's counts, in the order given.
+
+    A catalog whose banks are not parsed yet (`BankCatalog.known`) is not synced: the store
+    already matches its files, byte for byte.
+    """
+    catalog = banks if isinstance(banks, BankCatalog) else BankCatalog.of(banks)
     opts = options or SessionOptions()
     now = as_utc(now)
-    check_unique_ids(banks)
-    store.sync_banks(banks, now)
-    counts = store.bank_counts(now, [b.id for b in banks])
+    if catalog.loaded:
+        loaded = catalog.banks()
+        check_unique_ids(loaded)
+        store.sync_banks(loaded, now)
+    counts = store.bank_counts(now, catalog.ids)
     allowance = new_allowance(store, now, opts)
     out = []
-    for b in banks:
-        c = counts.get(b.id) or BankCounts(b.id, b.title, 0, 0, 0, 0, 0, 0, 0)
-        out.append(BankOverview(b, c, min(c.new, allowance)))
+    for e in catalog.entries:
+        c = counts.get(e.id) or BankCounts(e.id, e.title, 0, 0, 0, 0, 0, 0, 0)
+        out.append(BankOverview(e, c, min(c.new, allowance)))
     return out

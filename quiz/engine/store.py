@@ -30,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from quiz.bank.model import Bank
+from quiz.bank.catalog import BankEntry
 from quiz.engine.paths import ensure_private_dir, ensure_private_file
 from quiz.engine.schedule import (
     LEECH_LAPSES,
@@ -45,9 +45,10 @@ from quiz.engine.schedule import (
 if TYPE_CHECKING:
     import fsrs
 
+    from quiz.bank.model import Bank
     from quiz.engine.grading import SelfRating
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: SQLite's own wait for a lock, per statement (milliseconds).
 BUSY_TIMEOUT_MS = 5000
@@ -350,8 +351,13 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    # The digest (`quiz.bank.catalog.bank_digest`) of the bank file's bytes at the last sync.
+    conn.execute("ALTER TABLE banks ADD COLUMN digest TEXT")
+
+
 #: MIGRATIONS[n] takes a database from schema n to n + 1. Append, never edit.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -584,10 +590,10 @@ class ReviewStore:
 
     def _sync_one(self, c: sqlite3.Connection, bank: Bank, stamp: str) -> SyncReport:
         c.execute(
-            "INSERT INTO banks (bank_id, title, path, synced_at) VALUES (?, ?, ?, ?) "
+            "INSERT INTO banks (bank_id, title, path, synced_at, digest) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (bank_id) DO UPDATE SET title = excluded.title, "
-            "path = excluded.path, synced_at = excluded.synced_at",
-            (bank.id, bank.title, str(bank.path) if bank.path else None, stamp),
+            "path = excluded.path, synced_at = excluded.synced_at, digest = excluded.digest",
+            (bank.id, bank.title, str(bank.path) if bank.path else None, stamp, bank.digest),
         )
         existing = {
             r[0]: r[1:]
@@ -651,6 +657,13 @@ class ReviewStore:
                 "UPDATE cards SET due = ?, fsrs = ?, interval_days = ? WHERE card_id = ?",
                 (to_iso(latest), card_to_json(card), float(RED_FLAG_MAX_INTERVAL_DAYS), card_id),
             )
+
+    def synced_digests(self) -> dict[str, BankEntry]:
+        """The file digest of every bank at its last sync (`Bank.digest`, when it was loaded
+        from a file) -> that bank's id and title. A bank file whose digest is here needs no
+        sync: the store's items already match it."""
+        rows = self._read("SELECT digest, bank_id, title FROM banks WHERE digest IS NOT NULL")
+        return {r[0]: BankEntry(r[1], r[2]) for r in rows}
 
     def bank_titles(self) -> dict[str, str]:
         """Every bank the store has seen: id -> title."""

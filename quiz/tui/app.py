@@ -29,8 +29,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from quiz.bank.catalog import BankCatalog
 from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
-from quiz.bank.model import Bank
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.tui.context import AppContext
@@ -38,6 +38,7 @@ from quiz.tui.screens.home import APP_TITLE, HomeScreen
 from quiz.tui.widgets.text import when
 
 if TYPE_CHECKING:
+    from quiz.bank.model import Bank
     from quiz.engine.grading import Answer
     from quiz.engine.session import StudyItem, StudySession
     from quiz.tui.screens.feedback import FeedbackScreen
@@ -179,10 +180,24 @@ class QuizApp(App[int]):
 
     def start_session(self, bank_ids: Sequence[str], practice: bool) -> None:
         """Start studying these banks; tell the learner calmly when nothing is due."""
+        from quiz.bank.findings import BankLoadError
         from quiz.engine.session import StudySession
 
         ctx = self.context
-        banks = [b for b in ctx.banks if b.id in set(bank_ids)]
+        try:
+            banks = ctx.catalog.select(bank_ids)
+        except (BankLoadError, ValueError) as e:
+            # Only if a bank file changed while the app was open, or the loader changed
+            # without a new LOADER_REVISION: say so, and stay on the home screen.
+            lines = [f.format() for f in e.findings] if isinstance(e, BankLoadError) else [str(e)]
+            self.notify(
+                "\n".join(["A bank could not be read, so the session did not start:", *lines]),
+                title="Bank problem",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
         options = dataclasses.replace(ctx.options, practice=practice)
         session = StudySession(banks, ctx.store, ctx.now, options)
         item = session.next_item()
@@ -305,7 +320,7 @@ class QuizApp(App[int]):
 def create_app(
     *,
     store: ReviewStore,
-    banks: Sequence[Bank],
+    banks: Sequence[Bank] | BankCatalog,
     now: Callable[[], datetime],
     options: SessionOptions | None = None,
     decks_dir: Path | None = None,
@@ -316,7 +331,7 @@ def create_app(
     the tests (which pass a temporary store, a fixed clock and `cursor_blink=False`)."""
     context = AppContext(
         store=store,
-        banks=tuple(banks),
+        catalog=banks if isinstance(banks, BankCatalog) else BankCatalog.of(banks),
         now=now,
         options=options or SessionOptions(),
         decks_dir=decks_dir,
@@ -328,7 +343,7 @@ def create_app(
 def run_app(
     *,
     store: ReviewStore,
-    banks: Sequence[Bank],
+    banks: Sequence[Bank] | BankCatalog,
     now: Callable[[], datetime],
     options: SessionOptions,
     decks_dir: Path | None,

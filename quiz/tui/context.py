@@ -1,5 +1,8 @@
 """What every screen of the app needs from outside: the store, the banks, the clock and the
-session options. Built once by the app factory and handed to the screens."""
+session options. Built once by the app factory and handed to the screens.
+
+The banks are a `BankCatalog`: their ids and titles are there from the start, the parsed
+banks (`catalog.banks()`) when a screen first needs their questions."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from quiz.bank.model import Bank
+from quiz.bank.catalog import BankCatalog
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore
 
@@ -21,7 +24,7 @@ class AppContext(NamedTuple):
     """
 
     store: ReviewStore
-    banks: tuple[Bank, ...]
+    catalog: BankCatalog
     #: the clock: returns an aware datetime
     now: Callable[[], datetime]
     options: SessionOptions
@@ -32,7 +35,4 @@ class AppContext(NamedTuple):
 
     def bank_title(self, bank_id: str) -> str:
         """The title of a bank of this run, else its id."""
-        for b in self.banks:
-            if b.id == bank_id:
-                return b.title
-        return bank_id
+        return self.catalog.title(bank_id)

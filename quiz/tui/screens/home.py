@@ -82,7 +82,7 @@ class HomeScreen(Screen[None]):
     def _read_counts(self) -> list[BankRow]:
         """Sync the banks with the store and read their counts: the list's rows."""
         ctx = self.context
-        self.overviews = bank_overview(ctx.store, ctx.banks, ctx.now(), ctx.options)
+        self.overviews = bank_overview(ctx.store, ctx.catalog, ctx.now(), ctx.options)
         rows = []
         if len(self.overviews) > 1:
             rows.append(

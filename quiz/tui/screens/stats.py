@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from quiz.bank.findings import BankLoadError
 from quiz.bank.model import QuestionType
 from quiz.engine.stats import Stats, compute_stats
 from quiz.engine.store import BankCounts
@@ -145,7 +146,10 @@ class StatsScreen(Screen[None]):
         if not self.stats.leeches:
             return Content("None. (A leech is not your fault: it often means the wording is hard.)")
         parts: list[str | tuple[str, str]] = []
-        by_id = {b.id: b for b in self.context.banks}
+        try:
+            by_id = {b.id: b for b in self.context.catalog.banks()}
+        except (BankLoadError, ValueError):
+            by_id = {}  # a bank file changed meanwhile: show the leeches by id
         for x in self.stats.leeches:
             bank = by_id.get(x.bank_id)
             prompt = x.question_id

@@ -1,0 +1,159 @@
+"""The banks of one run: what a front end lists at once, and what it parses only to study.
+
+A home screen needs each bank's id and title; the parsed `Bank` is needed only when the
+learner studies it. A `BankCatalog` holds both:
+
+- `BankCatalog.of(banks)`: banks already loaded (the usual way, and in tests).
+- `BankCatalog.known(files, synced)`: bank files whose exact bytes the review store has
+  already seen. Every successful load records `bank_digest(bytes)` on the bank
+  (`Bank.digest`), and syncing a bank with the store records that digest beside its id and
+  title. When every file's digest is one the store holds, those bytes were loaded and
+  checked before, the store's items already match them, and the id and title come from
+  the store: the YAML is parsed, from the same bytes kept in memory, on first use.
+
+The digest covers the file's bytes, the package version and `LOADER_REVISION`, so a changed
+file, another release, or a loader that checks banks differently always means a full load.
+Nothing here imports the YAML parser or the bank model until a bank is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from quiz import __version__
+
+if TYPE_CHECKING:
+    from quiz.bank.model import Bank
+
+#: The largest bank file the loader reads (5 MB).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+#: Part of every digest, with the package version. Bump it whenever the loader would accept,
+#: reject or build a bank differently, so that files checked by an older loader (even of
+#: the same version, in a checkout) are loaded and checked again.
+LOADER_REVISION = "1"
+_DIGEST_PREFIX = f"patient-quiz {__version__} loader {LOADER_REVISION}\n".encode()
+
+
+def bank_digest(data: bytes) -> str:
+    """The digest of a bank file's bytes (and of the loader revision that checks them)."""
+    return hashlib.sha256(_DIGEST_PREFIX + data).hexdigest()
+
+
+class BankFile(NamedTuple):
+    """A bank file's path and the bytes read from it (read once; parsed from these)."""
+
+    path: Path
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        return bank_digest(self.data)
+
+
+def read_bank_files(paths: Iterable[Path]) -> list[BankFile] | None:
+    """Each file's bytes; None if a file cannot be read or is larger than a bank may be
+    (loading the paths then reports why, at the file)."""
+    read = []
+    try:
+        for p in paths:
+            if p.stat().st_size > MAX_FILE_BYTES:
+                return None
+            read.append(BankFile(p, p.read_bytes()))
+    except OSError:
+        return None
+    return read
+
+
+class BankEntry(NamedTuple):
+    """What a list of banks shows: the bank's id and title."""
+
+    id: str
+    title: str
+
+
+class BankCatalog:
+    """The banks of a run, in order: entries now, parsed banks on first use of `banks()`."""
+
+    def __init__(
+        self,
+        entries: Sequence[BankEntry],
+        *,
+        banks: Sequence[Bank] | None = None,
+        files: Sequence[BankFile] = (),
+    ) -> None:
+        self.entries: tuple[BankEntry, ...] = tuple(entries)
+        self._banks: tuple[Bank, ...] | None = tuple(banks) if banks is not None else None
+        self._files = tuple(files)
+
+    @classmethod
+    def of(cls, banks: Iterable[Bank]) -> BankCatalog:
+        """A catalog of banks already loaded."""
+        loaded = tuple(banks)
+        return cls([BankEntry(b.id, b.title) for b in loaded], banks=loaded)
+
+    @classmethod
+    def known(
+        cls, files: Sequence[BankFile], synced: Mapping[str, BankEntry]
+    ) -> BankCatalog | None:
+        """A catalog that parses later, when every file's digest is in `synced` (digest ->
+        the id and title the store recorded with it) and no two files are one bank; else
+        None, and the files must be loaded (and checked) now."""
+        entries: list[BankEntry] = []
+        for f in files:
+            entry = synced.get(f.digest)
+            if entry is None:
+                return None
+            entries.append(entry)
+        if len({e.id for e in entries}) != len(entries):
+            return None  # two files are the same bank: loading them reports it
+        return cls(entries, files=files)
+
+    @property
+    def loaded(self) -> bool:
+        """The banks have been parsed (or were given parsed)."""
+        return self._banks is not None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.entries)
+
+    def title(self, bank_id: str) -> str:
+        """The title of a bank of this run, else its id."""
+        for e in self.entries:
+            if e.id == bank_id:
+                return e.title
+        return bank_id
+
+    def banks(self) -> tuple[Bank, ...]:
+        """The parsed banks, in order (parsed now if not yet). Raises `BankLoadError` with
+        every file's findings if a file no longer loads (a loader changed without a new
+        `LOADER_REVISION`), or ValueError if a file now holds another bank than the store
+        said."""
+        if self._banks is None:
+            from quiz.bank.findings import BankLoadError
+            from quiz.bank.load import display_path, load_bank_bytes
+
+            banks: list[Bank] = []
+            findings = []
+            for f, entry in zip(self._files, self.entries, strict=True):
+                try:
+                    bank = load_bank_bytes(f.data, display_path(f.path), f.path)
+                except BankLoadError as e:
+                    findings.extend(e.findings)
+                    continue
+                if bank.id != entry.id:
+                    raise ValueError(f"{f.path}: holds bank '{bank.id}', not '{entry.id}'")
+                banks.append(bank)
+            if findings:
+                raise BankLoadError(findings)
+            self._banks = tuple(banks)
+        return self._banks
+
+    def select(self, bank_ids: Iterable[str]) -> list[Bank]:
+        """The parsed banks with these ids, in the catalog's order."""
+        wanted = set(bank_ids)
+        return [b for b in self.banks() if b.id in wanted]
