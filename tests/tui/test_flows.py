@@ -492,3 +492,66 @@ async def test_first_screen_marker_exits_after_the_first_paint(
     assert app.return_code == 0
     wall, cpu = (float(x) for x in marker.read_text().split())
     assert wall > 0 and cpu > 0
+
+
+async def test_a_restart_lists_known_banks_from_the_store_and_parses_them_to_study(
+    store: ReviewStore, clock: Clock, tmp_path: Path
+) -> None:
+    # What `quiz study` does: the first start loads and syncs; the next one finds the same
+    # bytes in the store, shows home from it, and parses the bank only to study it.
+    from tui_helpers import acknowledge_disclaimer
+
+    from quiz.commands.study import open_catalog
+
+    acknowledge_disclaimer(store)
+    bank_file = tmp_path / "sample.yaml"
+    bank_file.write_bytes(MINIMAL.read_bytes())
+    first = create_app(
+        store=store,
+        banks=open_catalog([bank_file], store),
+        now=clock,
+        options=OPTIONS,
+        cursor_blink=False,
+    )
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter", "1", "enter")
+        assert isinstance(first.screen, FeedbackScreen)
+        await press(pilot, "q")
+    assert store.review_count() == 1
+
+    catalog = open_catalog([bank_file], store)
+    assert not catalog.loaded
+    app = create_app(store=store, banks=catalog, now=clock, options=OPTIONS, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        text = screen_text(pilot)
+        assert "Sample bank" in text
+        assert [(o.counts.due_now, o.counts.new) for o in app.screen.overviews] == [(0, 5)]
+        assert not catalog.loaded  # the home screen came from the store
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QuestionScreen)
+        assert catalog.loaded
+        assert "Question 1 of 6 · Sample bank" in screen_text(pilot)
+
+
+async def test_a_bank_that_no_longer_loads_is_reported_and_home_stays(
+    store: ReviewStore, clock: Clock, tmp_path: Path
+) -> None:
+    # Bytes the store knows but today's loader refuses (a loader changed without a new
+    # LOADER_REVISION): the learner is told which file and line, and nothing starts.
+    from tui_helpers import acknowledge_disclaimer
+
+    from quiz.bank.catalog import BankCatalog, BankEntry, BankFile
+
+    acknowledge_disclaimer(store)
+    bad = BankFile(tmp_path / "sample.yaml", b"id: sample\nquestions: 3\n")
+    catalog = BankCatalog.known([bad], {bad.digest: BankEntry("sample", "Sample bank")})
+    assert catalog is not None
+    app = create_app(store=store, banks=catalog, now=clock, options=OPTIONS, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Sample bank" in screen_text(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, HomeScreen)
+        notes = [n.message for n in app._notifications]
+        assert any("A bank could not be read" in m and "sample.yaml:" in m for m in notes), notes
+    assert store.review_count() == 0

@@ -54,3 +54,22 @@ def test_two_banks_with_one_id_are_refused(tmp_path: Path) -> None:
     assert "two banks share the id 'sample'" in out.stderr
     assert "a.yaml" in out.stderr and "b.yaml" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_bank_file_is_checked_again_whenever_it_changes(tmp_path: Path) -> None:
+    # The second start finds the same bytes in the store (and parses them only to study);
+    # an edited file is loaded and checked again, so a broken edit is still reported.
+    minimal = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
+    bank = tmp_path / "banks" / "mine.yaml"
+    bank.parent.mkdir()
+    bank.write_bytes(minimal.read_bytes())
+    data = ["--data-dir", str(tmp_path / "d")]
+    for _ in range(2):
+        out = _quiz("study", "--plain", *data, str(bank), stdin="\n1\nq\n")
+        assert out.returncode == 0, out.stderr
+        assert "[1 of" in out.stdout
+    bank.write_text(bank.read_text("utf-8").replace("id: sample", "id: [sample", 1), "utf-8")
+    out = _quiz("study", "--plain", *data, str(bank))
+    assert out.returncode == 1
+    assert "mine.yaml:" in out.stderr and "invalid YAML" in out.stderr
+    assert "Traceback" not in out.stderr
