@@ -130,7 +130,7 @@ def open_catalog(files: Sequence[Path], store: ReviewStore) -> BankCatalog:
     return BankCatalog.of(load_banks(read if read is not None else files))
 
 
-def _report(e: BankLoadError | BankSelectionError) -> None:
+def _report(e: Exception) -> None:
     """Print bank problems to stderr: findings as file:line:col, others after `quiz:`."""
     if isinstance(e, BankLoadError):
         for f in e.findings:
@@ -164,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             catalog = open_catalog(files, store)
             banks = catalog.banks() if args.plain else None
-        except (BankLoadError, BankSelectionError) as e:
+        except (BankLoadError, BankSelectionError, ValueError) as e:
+            # ValueError: kept bytes hold another bank than the store said (a tampered store)
             _report(e)
             return 1
         if banks is not None:
