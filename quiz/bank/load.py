@@ -661,35 +661,25 @@ def _compose(text: str, path: str) -> Node | None:
     try:
         while (event := get_event()) is not None:
             kind = type(event)
-            if kind is scalar_event or kind is alias_event:
-                if kind is scalar_event:
-                    tag = event.tag
-                    if tag is None or tag == "!":
-                        key = (event.value, event.implicit)
-                        tag = resolved.get(key)
-                        if tag is None:
-                            tag = resolved[key] = resolve(ScalarNode, event.value, event.implicit)
-                    node: Node = ScalarNode(
-                        tag, event.value, event.start_mark, event.end_mark, style=event.style
-                    )
-                    if event.anchor is not None:
-                        remember(event.anchor, node, event.start_mark)
-                elif event.anchor in anchors:
-                    node = anchors[event.anchor]
-                else:
+            opened: list[Any] | None = None  # the collection this event opens, if any
+            if kind is scalar_event:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    key = (event.value, event.implicit)
+                    tag = resolved.get(key)
+                    if tag is None:
+                        tag = resolved[key] = resolve(ScalarNode, event.value, event.implicit)
+                node: Node = ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style
+                )
+                if event.anchor is not None:
+                    remember(event.anchor, node, event.start_mark)
+            elif kind is alias_event:
+                if event.anchor not in anchors:
                     raise yaml.composer.ComposerError(
                         None, None, "found undefined alias", event.start_mark
                     )
-                # attach the node to the open collection (inlined: this is the hot path)
-                if frame is None:
-                    root = node
-                elif frame[1]:
-                    frame[0].value.append(node)
-                elif frame[2] is None:
-                    frame[2] = node
-                else:
-                    frame[0].value.append((frame[2], node))
-                    frame[2] = None
+                node = anchors[event.anchor]
             elif kind is sequence_start or kind is mapping_start:
                 if len(frames) >= MAX_DEPTH:
                     raise _too_deep(path, event.start_mark)
@@ -701,29 +691,34 @@ def _compose(text: str, path: str) -> Node | None:
                 node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
                 if event.anchor is not None:
                     remember(event.anchor, node, event.start_mark)
-                if frame is None:
-                    root = node
-                elif frame[1]:
-                    frame[0].value.append(node)
-                elif frame[2] is None:
-                    frame[2] = node
-                else:
-                    frame[0].value.append((frame[2], node))
-                    frame[2] = None
-                frame = [node, is_sequence, None]
+                opened = [node, is_sequence, None]
+            else:
+                if kind is sequence_end or kind is mapping_end:
+                    frames.pop()[0].end_mark = event.end_mark
+                    frame = frames[-1] if frames else None
+                elif kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise yaml.composer.ComposerError(
+                            "expected a single document in the stream",
+                            root.start_mark if root is not None else None,
+                            "but found another document",
+                            event.start_mark,
+                        )
+                continue
+            # attach the node to the open collection (inlined: this is the hot path)
+            if frame is None:
+                root = node
+            elif frame[1]:
+                frame[0].value.append(node)
+            elif frame[2] is None:
+                frame[2] = node
+            else:
+                frame[0].value.append((frame[2], node))
+                frame[2] = None
+            if opened is not None:
+                frame = opened
                 frames.append(frame)
-            elif kind is sequence_end or kind is mapping_end:
-                frames.pop()[0].end_mark = event.end_mark
-                frame = frames[-1] if frames else None
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise yaml.composer.ComposerError(
-                        "expected a single document in the stream",
-                        root.start_mark if root is not None else None,
-                        "but found another document",
-                        event.start_mark,
-                    )
     finally:
         parser.dispose()
     return root
