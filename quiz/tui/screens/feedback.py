@@ -16,13 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from quiz.bank.model import QuestionType
 from quiz.engine.grading import ChoiceAnswer, TextAnswer, TrueFalseAnswer
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result
+from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.screens.question import GRADE_MEANING, progress_title
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
@@ -51,7 +51,7 @@ def comes_back_text(result: Result) -> str:
     return f"This question comes back in {format_interval(result.interval)}."
 
 
-class FeedbackScreen(Screen[None]):
+class FeedbackScreen(LeavingScreen):
     """One `Result`, scrollable; posts `ContinueRequested`, `UndoRequested`, `EndRequested`."""
 
     CSS_PATH = "feedback.tcss"
@@ -75,7 +75,6 @@ class FeedbackScreen(Screen[None]):
 
     def __init__(self, result: Result, *, answered: int) -> None:
         super().__init__()
-        self._left = False
         self.result = result
         self.answered = answered
 
@@ -107,12 +106,6 @@ class FeedbackScreen(Screen[None]):
             yield Static(labelled("Source: ", r.source), id="fb-source")
             yield Static(literal(comes_back_text(r)), id="fb-when")
         yield KeyBar()
-
-    def _leave(self, message: Message) -> None:
-        """Post the message that leaves this screen, once (a key repeat is ignored)."""
-        if not self._left:
-            self._left = True
-            self.post_message(message)
 
     def on_mount(self) -> None:
         self.query_one("#fb-body", VerticalScroll).focus()

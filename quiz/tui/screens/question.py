@@ -24,7 +24,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from quiz.bank.model import CLOZE_RE, QuestionType
@@ -39,6 +38,7 @@ from quiz.engine.grading import (
 )
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import StudyItem
+from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.choices import ChoiceList
 from quiz.tui.widgets.keybar import KeyBar
@@ -85,7 +85,7 @@ def cloze_prompt(item: StudyItem) -> str:
     return CLOZE_RE.sub(mask, item.question.prompt)
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(LeavingScreen):
     """Shows one `StudyItem` and posts `Submitted` with the learner's answer."""
 
     CSS_PATH = "question.tcss"
@@ -138,8 +138,6 @@ class QuestionScreen(Screen[None]):
         self.unsure = False
         self.revealed = False
         self._empty_warned = False
-        #: a message that leaves this screen was posted; further keys are ignored
-        self._left = False
 
     # -- layout --------------------------------------------------------------------------
 
@@ -397,24 +395,18 @@ class QuestionScreen(Screen[None]):
         self._post_answer(answer)
 
     def _post_answer(self, answer: Answer) -> None:
-        if self._left:
-            return  # a second key press before the feedback came up
-        self._left = True
-        self.post_message(self.Submitted(self.item, answer, self.unsure))
+        # once: a second key press before the feedback came up posts nothing
+        self._leave(self.Submitted(self.item, answer, self.unsure))
 
     def answer_rejected(self, reason: str) -> None:
         """The session did not accept the answer: say why and let the learner try again."""
-        self._left = False
+        self.stay()
         self._show_hint(reason)
 
     def action_undo(self) -> None:
         """Take back the previous answer."""
-        if not self._left:
-            self._left = True
-            self.post_message(self.UndoRequested())
+        self._leave(self.UndoRequested())
 
     def action_end(self) -> None:
         """End the session."""
-        if not self._left:
-            self._left = True
-            self.post_message(self.EndRequested())
+        self._leave(self.EndRequested())

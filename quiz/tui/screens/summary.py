@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from quiz.engine.session import Summary
+from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import duration_words, labelled, literal, when
@@ -25,7 +25,7 @@ def topic_label(topic: str) -> str:
     return topic.replace("-", " ").replace("_", " ")
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(LeavingScreen):
     """A session's `Summary`; posts `Closed` (back home) or `UndoRequested`."""
 
     CSS_PATH = "summary.tcss"
@@ -45,7 +45,6 @@ class SummaryScreen(Screen[None]):
 
     def __init__(self, summary: Summary, *, now: datetime, can_undo: bool) -> None:
         super().__init__()
-        self._left = False
         self.summary = summary
         self.now = now
         self.can_undo = can_undo
@@ -93,12 +92,6 @@ class SummaryScreen(Screen[None]):
                 )
                 yield Static(literal(next_text), id="sum-next")
         yield KeyBar()
-
-    def _leave(self, message: Message) -> None:
-        """Post the message that leaves this screen, once (a key repeat is ignored)."""
-        if not self._left:
-            self._left = True
-            self.post_message(message)
 
     def on_mount(self) -> None:
         self.query_one("#sum-body", VerticalScroll).focus()
