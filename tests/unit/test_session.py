@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
+from unit_helpers import MINIMAL, T0, Clock
 
 from quiz.bank.load import load_bank
 from quiz.bank.model import Bank, Question, QuestionType
@@ -28,22 +29,7 @@ from quiz.engine.session import (
 )
 from quiz.engine.store import ReviewStore
 
-MINIMAL = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 OPTS = SessionOptions(day_tz=timezone.utc)
-
-
-class Clock:
-    """A fixed clock that tests move by hand."""
-
-    def __init__(self, t: datetime = T0) -> None:
-        self.t = t
-
-    def __call__(self) -> datetime:
-        return self.t
-
-    def advance(self, **kw: float) -> None:
-        self.t += timedelta(**kw)
 
 
 def make_bank(tmp_path: Path, bank_id: str = "sample", edit: str | None = None) -> Bank:

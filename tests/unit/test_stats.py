@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
+
+from unit_helpers import MINIMAL, T0, Clock
 
 from quiz.bank.load import load_bank
 from quiz.bank.model import QuestionType
@@ -20,19 +22,7 @@ from quiz.engine.session import SessionOptions, StudyItem, StudySession
 from quiz.engine.stats import compute_stats, format_stats_text
 from quiz.engine.store import ReviewStore
 
-MINIMAL = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 UTC = SessionOptions(day_tz=timezone.utc, new_limit=3)
-
-
-class Clock:
-    """A fixed clock moved by hand."""
-
-    def __init__(self) -> None:
-        self.t = T0
-
-    def __call__(self) -> datetime:
-        return self.t
 
 
 def test_empty_store(tmp_path: Path) -> None:
