@@ -260,18 +260,14 @@ class _Linter:
         self.findings: list[Finding] = []
 
     def warn(self, q: Question | None, pos: Pos, rule: str, message: str) -> None:
-        if q is not None and rule in q.lint_ignore:
-            return
+        """A warning, unless the question silences this rule with `lint_ignore`."""
+        if q is None or rule not in q.lint_ignore:
+            self._add(q, pos, rule, message)
+
+    def _add(self, q: Question | None, pos: Pos, rule: str, message: str) -> None:
+        qid = q.id if q is not None else None
         self.findings.append(
-            Finding(
-                self.path,
-                pos.line,
-                pos.col,
-                Severity.WARNING,
-                rule,
-                message,
-                q.id if q is not None else None,
-            )
+            Finding(self.path, pos.line, pos.col, Severity.WARNING, rule, message, qid)
         )
 
     def run(self) -> LintReport:
@@ -319,17 +315,8 @@ class _Linter:
 
         close = difflib.get_close_matches(rule, sorted(RULE_IDS), n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        self.findings.append(
-            Finding(
-                self.path,
-                pos.line,
-                pos.col,
-                Severity.WARNING,
-                "unknown-lint-rule",
-                f"lint_ignore names an unknown rule '{rule}'{hint}",
-                q.id if q is not None else None,
-            )
-        )
+        # not `warn`: naming this rule in lint_ignore must not silence it
+        self._add(q, pos, "unknown-lint-rule", f"lint_ignore names an unknown rule '{rule}'{hint}")
 
     def question(self, q: Question, counts: TextCounts) -> None:
         grade = counts.grade
