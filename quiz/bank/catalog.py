@@ -68,6 +68,27 @@ def read_bank_files(paths: Iterable[Path]) -> list[BankFile] | None:
     return read
 
 
+def load_bank_files(files: Iterable[Path | BankFile]) -> list[Bank]:
+    """Load every file (a path, or bytes already read), in order. Raises `BankLoadError`
+    with the findings of every file that failed, so all are reported at once."""
+    from quiz.bank.findings import BankLoadError
+    from quiz.bank.load import display_path, load_bank, load_bank_bytes
+
+    banks: list[Bank] = []
+    findings = []
+    for f in files:
+        try:
+            if isinstance(f, BankFile):
+                banks.append(load_bank_bytes(f.data, display_path(f.path), f.path))
+            else:
+                banks.append(load_bank(f))
+        except BankLoadError as e:
+            findings.extend(e.findings)
+    if findings:
+        raise BankLoadError(findings)
+    return banks
+
+
 class BankEntry(NamedTuple):
     """What a list of banks shows: the bank's id and title."""
 
@@ -134,22 +155,10 @@ class BankCatalog:
         `LOADER_REVISION`), or ValueError if a file now holds another bank than the store
         said."""
         if self._banks is None:
-            from quiz.bank.findings import BankLoadError
-            from quiz.bank.load import display_path, load_bank_bytes
-
-            banks: list[Bank] = []
-            findings = []
-            for f, entry in zip(self._files, self.entries, strict=True):
-                try:
-                    bank = load_bank_bytes(f.data, display_path(f.path), f.path)
-                except BankLoadError as e:
-                    findings.extend(e.findings)
-                    continue
+            banks = load_bank_files(self._files)
+            for f, bank, entry in zip(self._files, banks, self.entries, strict=True):
                 if bank.id != entry.id:
                     raise ValueError(f"{f.path}: holds bank '{bank.id}', not '{entry.id}'")
-                banks.append(bank)
-            if findings:
-                raise BankLoadError(findings)
             self._banks = tuple(banks)
         return self._banks
 

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from quiz.bank.catalog import load_bank_files
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.bank.model import Bank
@@ -27,8 +28,6 @@ def _error(message: str) -> int:
 
 def _load_banks(paths: list[Path]) -> list[Bank] | None:
     """Every bank under `paths`, or None after printing every error found."""
-    from quiz.bank.load import load_bank
-
     files, missing = find_bank_files(paths)
     ok = True
     for m in missing:
@@ -38,14 +37,12 @@ def _load_banks(paths: list[Path]) -> list[Bank] | None:
         shown = ", ".join(str(p) for p in paths)
         print(f"{_PROG}: error: no bank files (*.yaml, *.yml) in {shown}", file=sys.stderr)
         return None
-    banks: list[Bank] = []
-    for f in files:
-        try:
-            banks.append(load_bank(f))
-        except BankLoadError as e:
-            for finding in e.findings:
-                print(finding.format(), file=sys.stderr)
-            ok = False
+    try:
+        banks = load_bank_files(files)
+    except BankLoadError as e:
+        for finding in e.findings:
+            print(finding.format(), file=sys.stderr)
+        return None
     return banks if ok else None
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quiz.bank.catalog import BankCatalog, BankFile, read_bank_files
+from quiz.bank.catalog import BankCatalog, BankFile, load_bank_files, read_bank_files
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.engine.overview import check_unique_ids
@@ -97,20 +97,7 @@ def resolve_bank_files(specs: Sequence[str], decks: Path | None = None) -> list[
 def load_banks(files: Sequence[Path | BankFile]) -> list[Bank]:
     """Load every file (a path, or bytes already read); raises `BankLoadError` with the
     findings of every file that failed, or `BankSelectionError` when two banks share an id."""
-    from quiz.bank.load import display_path, load_bank, load_bank_bytes
-
-    banks: list[Bank] = []
-    findings = []
-    for f in files:
-        try:
-            if isinstance(f, BankFile):
-                banks.append(load_bank_bytes(f.data, display_path(f.path), f.path))
-            else:
-                banks.append(load_bank(f))
-        except BankLoadError as e:
-            findings.extend(e.findings)
-    if findings:
-        raise BankLoadError(findings)
+    banks = load_bank_files(files)
     try:
         check_unique_ids(banks)
     except ValueError as e:
