@@ -31,8 +31,8 @@ from quiz.engine.grading import (
 )
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result, SessionOptions, StudyItem, StudySession, Summary
-from quiz.engine.stats import printable
 from quiz.engine.store import ReviewStore, UndoConflictError
+from quiz.safe_text import safe_text
 
 HELP = """\
 How to answer:
@@ -121,7 +121,7 @@ class PlainStudy:
 
     def say(self, text: str = "") -> None:
         """Print a line (bank text made safe for the terminal)."""
-        self.out.write(printable(text) + "\n")
+        self.out.write(safe_text(text) + "\n")
         self.out.flush()
 
     def _style(self, text: str, code: str) -> str:
@@ -224,7 +224,7 @@ class PlainStudy:
             tags.append("updated since you last saw it")
         self.say()
         self._emit(
-            self._style(f"[{item.position} of {item.total}] ", "1") + printable(" · ".join(tags))
+            self._style(f"[{item.position} of {item.total}] ", "1") + safe_text(" · ".join(tags))
         )
         self.say(item.prompt)
         if item.type is QuestionType.TRUE_FALSE:
@@ -363,7 +363,7 @@ class PlainStudy:
         self.say(r.explanation)
         self.say(f"Source: {r.source}")
         if r.red_flag and r.action:
-            self._emit(self._style("IMPORTANT, what to do:", "1;33") + " " + printable(r.action))
+            self._emit(self._style("IMPORTANT, what to do:", "1;33") + " " + safe_text(r.action))
         if r.became_leech:
             self.say("This question has been hard several times; it is flagged for review.")
         if r.interval is not None:

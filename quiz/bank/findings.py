@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from quiz.safe_text import safe_line
+
 
 class Severity(str, Enum):
     """How bad a finding is: errors make a bank unusable, warnings are advice."""
@@ -26,11 +28,15 @@ class Finding:
     question: str | None = None
 
     def format(self) -> str:
-        """`file:line:col: severity: [question 'id': ]message [rule]`, as compilers print."""
-        where = f"question '{self.question}': " if self.question else ""
+        """`file:line:col: severity: [question 'id': ]message [rule]`, as compilers print.
+
+        One line, safe for a terminal: the path (a file name may hold ESC, BEL or a newline)
+        and the message (it may quote bank text) go through the one sanitizer.
+        """
+        where = f"question '{safe_line(self.question)}': " if self.question else ""
         return (
-            f"{self.path}:{self.line}:{self.col}: {self.severity.value}: "
-            f"{where}{self.message} [{self.rule}]"
+            f"{safe_line(self.path)}:{self.line}:{self.col}: {self.severity.value}: "
+            f"{where}{safe_line(self.message)} [{safe_line(self.rule)}]"
         )
 
     def to_json(self) -> dict[str, object]:

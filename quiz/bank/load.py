@@ -29,6 +29,7 @@ from quiz.bank.model import (
     Source,
     SourceRef,
 )
+from quiz.safe_text import character_name, safe_line, unsafe_characters
 
 #: Deepest nesting accepted (a bank needs about 5).
 MAX_DEPTH = 32
@@ -90,19 +91,12 @@ _KIND = {
 }
 
 
-def _printable(text: str) -> str:
-    """Text safe to print on one terminal line: control characters shown escaped (\\n, \\x1b)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def _shown(value: object, limit: int = 60) -> str:
     """A value from the file as quoted in a message: one printable line, clipped if long."""
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
-    return _printable(text)
+    return safe_line(text)
 
 
 def _pos(node: Node) -> Pos:
@@ -127,7 +121,7 @@ class _Builder:
         p = node if isinstance(node, Pos) else _pos(node)
         self.findings.append(
             Finding(
-                self.path, p.line, p.col, Severity.ERROR, rule, _printable(message), self.question
+                self.path, p.line, p.col, Severity.ERROR, rule, safe_line(message), self.question
             )
         )
 
@@ -161,10 +155,13 @@ class _Builder:
                     "numbers, true/false, lists and mappings",
                 )
                 continue
-            if isinstance(n, MappingNode):
+            if isinstance(n, ScalarNode):
+                self.check_characters(n)
+            elif isinstance(n, MappingNode):
                 seen: dict[object, Node] = {}
                 for k, v in n.value:
                     if isinstance(k, ScalarNode):
+                        self.check_characters(k)
                         if k.tag == _T + "merge" or k.value == "<<" and k.tag != _STR:
                             self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
                         elif k.value in seen:
@@ -182,6 +179,25 @@ class _Builder:
             elif isinstance(n, SequenceNode):
                 stack.extend((c, d + 1) for c in n.value)
         return True
+
+    def check_characters(self, node: ScalarNode) -> None:
+        """Refuse terminal control characters and bidirectional overrides in bank text.
+
+        YAML lets a double-quoted string write any of them as an escape (`"\\e]52;..."`); on
+        a learner's terminal they would be commands (clipboard, hyperlinks, clearing the
+        screen) or would make text show other than it reads. Newline and tab are text.
+        """
+        found = unsafe_characters(node.value)
+        if found:
+            index, char = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.error(
+                node,
+                "control-character",
+                f"the text holds the control character {character_name(char)} at character "
+                f"{index + 1}{more}: bank text may not contain terminal control characters or "
+                "bidirectional overrides",
+            )
 
     # -- typed accessors ------------------------------------------------------------------
     def mapping(
@@ -767,8 +783,13 @@ def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
         root = _compose(text, path)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if "nesting depth" in str(e.problem):
+            # libyaml 0.2.5 as bundled with PyYAML 6.0.4 refuses nesting past 1000 itself, and
+            # its scanner reads up to 1024 characters ahead, so a line of '[' reaches that limit
+            # before the first events reach ours. The same refusal, whichever stops it first.
+            raise _too_deep(path, mark) from None
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = _printable(e.problem or e.context or "invalid YAML")
+        problem = safe_line(e.problem or e.context or "invalid YAML")
         raise BankLoadError(
             [Finding(path, line, col, Severity.ERROR, "yaml-syntax", f"invalid YAML: {problem}")]
         ) from None
@@ -789,21 +810,10 @@ def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
         ) from None
     except yaml.YAMLError as e:
         raise BankLoadError(
-            [Finding(path, 1, 1, Severity.ERROR, "yaml-syntax", _printable(f"invalid YAML: {e}"))]
+            [Finding(path, 1, 1, Severity.ERROR, "yaml-syntax", safe_line(f"invalid YAML: {e}"))]
         ) from None
     except RecursionError:
-        raise BankLoadError(
-            [
-                Finding(
-                    path,
-                    1,
-                    1,
-                    Severity.ERROR,
-                    "too-deep",
-                    f"values are nested more than {MAX_DEPTH} levels deep",
-                )
-            ]
-        ) from None
+        raise _too_deep(path, None) from None
     if root is None:
         raise BankLoadError(
             [

@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from quiz.bank.findings import BankLoadError
 from quiz.bank.model import Bank, Question, QuestionType
 from quiz.commands.study import BankSelectionError, load_banks, resolve_bank_files
-from quiz.engine.stats import printable
+from quiz.safe_text import safe_text
 
 WIDTH = 78
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
     return textwrap.wrap(
-        printable(text), WIDTH, initial_indent=indent, subsequent_indent=indent
+        safe_text(text), WIDTH, initial_indent=indent, subsequent_indent=indent
     ) or [indent]
 
 
@@ -56,7 +56,7 @@ def render_question(bank: Bank, q: Question, number: int) -> Iterator[str]:
 
 def render_bank(bank: Bank, only: str | None = None) -> Iterator[str]:
     """The lines that preview a bank (or one question of it)."""
-    yield f"{printable(bank.title)} [{bank.id}], {len(bank.questions)} questions"
+    yield f"{safe_text(bank.title)} [{bank.id}], {len(bank.questions)} questions"
     yield from _wrap(bank.description)
     yield ""
     for n, q in enumerate(bank.questions, start=1):

@@ -9,7 +9,6 @@ item's current probability of recall). It reads the store and never writes.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from quiz.engine.overview import day_start
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, CardState, Scheduling, as_utc
 from quiz.engine.store import BankCounts, ReviewStore, to_iso
+from quiz.safe_text import safe_text
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 30
@@ -158,15 +158,6 @@ def compute_stats(
     )
 
 
-def printable(text: str) -> str:
-    """Bank or learner text made safe for a terminal: control characters (escape sequences)
-    are shown as their code point, nothing is interpreted."""
-    return "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else f"\\u{ord(ch):04x}"
-        for ch in text
-    )
-
-
 def format_stats_text(stats: Stats) -> str:
     """The plain-text report of `quiz stats`."""
     lines = [f"Due now: {stats.due_now}"]
@@ -186,7 +177,7 @@ def format_stats_text(stats: Stats) -> str:
         lines.append("  none studied yet")
     for b in stats.banks:
         lines.append(
-            f"  {printable(b.title)} [{b.bank_id}]: {b.due_now} / {b.new} / {b.learning} / "
+            f"  {safe_text(b.title)} [{b.bank_id}]: {b.due_now} / {b.new} / {b.learning} / "
             f"{b.review} / {b.mastered}" + (f", {b.leeches} leech(es)" if b.leeches else "")
         )
     lines.append("")
@@ -203,5 +194,5 @@ def format_stats_text(stats: Stats) -> str:
         lines.append("")
         lines.append("Misconceptions (wrong answers given without 'unsure'):")
         for m in stats.misconceptions:
-            lines.append(f'  {m.bank_id}/{m.question_id}: "{printable(m.answer)}" x{m.times}')
+            lines.append(f'  {m.bank_id}/{m.question_id}: "{safe_text(m.answer)}" x{m.times}')
     return "\n".join(lines)

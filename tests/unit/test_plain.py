@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -154,16 +155,17 @@ def test_practice_mode_says_so_and_saves_nothing(tmp_path: Path, bank: Bank) -> 
 
 
 def test_bank_text_is_shown_literally(tmp_path: Path) -> None:
-    text = MINIMAL.read_text(encoding="utf-8").replace(
-        "prompt: What is a muscle twitch?",
-        'prompt: "What is a [bold]muscle[/bold] twitch? \\e[31mred"',
+    # The loader refuses control characters; text that reached a front end another way (an
+    # older store, a future import path) is still shown escaped, never sent to the terminal.
+    bank = load_bank(MINIMAL)
+    first = replace(
+        bank.questions[0], prompt="What is a [bold]muscle[/bold] twitch? \x1b[31mred \x9b2J"
     )
-    p = tmp_path / "b.yaml"
-    p.write_text(text, encoding="utf-8")
+    bank = replace(bank, questions=(first, *bank.questions[1:]))
     store = ReviewStore(tmp_path / "p.sqlite3")
-    _, out = play(store, [load_bank(p)], ["1"], tmp_path, colour=True)
-    assert "What is a [bold]muscle[/bold] twitch? \\u001b[31mred" in out
-    assert "\x1b[31mred" not in out
+    _, out = play(store, [bank], ["1"], tmp_path, colour=True)
+    assert "What is a [bold]muscle[/bold] twitch? \\x1b[31mred \\x9b2J" in out
+    assert "\x1b[31mred" not in out and "\x9b" not in out
 
 
 def test_colour_rules() -> None:

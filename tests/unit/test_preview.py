@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from quiz.bank.load import load_bank
 from quiz.cli import main
+from quiz.commands.preview import render_question
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MINIMAL = DATA / "good" / "minimal.yaml"
@@ -48,16 +51,25 @@ def test_preview_bad_bank_reports_file_line(
     assert "bad.yaml:" in err and "unknown key 'explaination'" in err
 
 
-def test_preview_shows_text_literally(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_preview_refuses_control_characters_and_shows_text_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     hostile = tmp_path / "hostile.yaml"
     text = MINIMAL.read_text("utf-8").replace(
         "prompt: What is a muscle twitch?", 'prompt: "[bold]What\\e[31m is a twitch?"'
     )
     hostile.write_text(text, "utf-8")
-    assert main(["preview", str(hostile), "--question", "what-is-twitch"]) == 0
-    out = capsys.readouterr().out
-    assert "[bold]What\\u001b[31m is a twitch?" in out
-    assert "\x1b" not in out
+    assert main(["preview", str(hostile), "--question", "what-is-twitch"]) == 1
+    out, err = capsys.readouterr()
+    assert "hostile.yaml:12:13: error:" in err and "U+001B (ESC)" in err
+    assert "[control-character]" in err
+    assert "\x1b" not in out + err
+    # Text that reached preview another way is escaped, markup shown as written.
+    bank = load_bank(MINIMAL)
+    q = replace(bank.questions[0], prompt="[bold]What\x1b[31m is a \u202etwitch?")
+    lines = "\n".join(render_question(bank, q, 1))
+    assert "[bold]What\\x1b[31m is a \\u202etwitch?" in lines
+    assert "\x1b" not in lines and "\u202e" not in lines
 
 
 def test_preview_shipped_bank_by_id(capsys: pytest.CaptureFixture[str]) -> None:

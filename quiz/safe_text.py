@@ -1,0 +1,149 @@
+"""The one sanitizer for text shown on a terminal: bank text, file names, store contents.
+
+A bank, a file name and the progress store are untrusted. A terminal treats some characters
+as commands: ESC starts a sequence that can write the clipboard (OSC 52), make a hyperlink
+(OSC 8), clear the screen or leave the alternate screen; BEL, BS, CR and the C1 controls
+(U+0080 to U+009F, which some terminals read as ESC [ and friends) move the cursor or worse;
+the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069)
+reorder what follows, so that text shows other than it reads ("Trojan Source"). Lone
+surrogates (a file name that is not UTF-8, decoded with `surrogateescape`) cannot be
+written to a UTF-8 stream at all.
+
+Every front end (the terminal app, plain mode, preview, stats, `quiz check`, every error
+message) puts text through `safe_text` (several lines) or `safe_line` (one line, such as a
+file name inside `file:line:col`). They replace each such character with a visible escape
+(`\\x1b`, `\\u202e`), so that nothing reaches the terminal as a command and an instructor
+can still see what is there. Everything else is left as it is: a zero-width joiner in an
+emoji, a zero-width non-joiner in Persian, a soft hyphen, combining accents and wide
+characters are real text and are shown as the characters they are.
+
+`cell_width` and `clip_cells` measure and cut text in terminal cells (a CJK character or an
+emoji takes two, a combining mark or a joiner none), for columns that must line up.
+
+This module imports nothing but the standard library, so that any layer may use it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Characters a terminal may act on (besides newline and tab, which text may hold):
+#: C0 controls, DEL, C1 controls, bidirectional embeddings/overrides/isolates, surrogates.
+_UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
+#: On one line, newline, tab and the Unicode line and paragraph separators are escaped too.
+_UNSAFE_ON_A_LINE = re.compile(f"[{_UNSAFE_CHARS}\t\n\u2028\u2029]")
+
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    c = match.group()
+    named = _NAMED.get(c)
+    if named is not None:
+        return named
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(text: str) -> str:
+    """Text that may span lines, with every character a terminal could act on escaped.
+
+    Newlines and tabs are kept; C0 and C1 controls, DEL, bidirectional controls and lone
+    surrogates become visible escapes such as `\\x1b`.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def safe_line(text: str) -> str:
+    """Text for one line (a file name, a value quoted in a message): as `safe_text`, and
+    newlines, tabs and the Unicode line separators are escaped too."""
+    if _UNSAFE_ON_A_LINE.search(text) is None:
+        return text
+    return _UNSAFE_ON_A_LINE.sub(_escape, text)
+
+
+def unsafe_characters(text: str) -> list[tuple[int, str]]:
+    """Where `text` holds characters a bank may not contain: (index, character) pairs.
+
+    The same set `safe_text` escapes (newline and tab are allowed in bank text).
+    """
+    return [(m.start(), m.group()) for m in _UNSAFE.finditer(text)]
+
+
+def character_name(c: str) -> str:
+    """`U+001B (ESC)`, `U+202E (RIGHT-TO-LEFT OVERRIDE)`: a character as a message names it."""
+    code = ord(c)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(c, "")
+    if not name and 0x80 <= code <= 0x9F:
+        name = "C1 control"
+    elif not name and 0xD800 <= code <= 0xDFFF:
+        name = "lone surrogate"
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+
+
+_CONTROL_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BACKSPACE",
+    0x0B: "VERTICAL TAB",
+    0x0C: "FORM FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x9B: "CSI",
+    0x9D: "OSC",
+}
+
+
+def _char_width(c: str) -> int:
+    code = ord(c)
+    if code < 0x300:  # Latin, Greek's start: one cell (controls are escaped before this)
+        return 1 if code >= 0x20 else 0
+    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0  # combining marks, zero-width joiners, soft hyphen, variation selectors
+    if 0x1160 <= code <= 0x11FF:  # Hangul medial vowels and final consonants join
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` takes on one line."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(c) for c in text)
+
+
+def clip_cells(text: str, width: int, ellipsis: str = "\u2026") -> str:
+    """`text` cut to at most `width` cells, ending in `ellipsis` when cut.
+
+    A wide character is never split: the cut falls before it. Zero-width characters that
+    follow a kept character (a combining accent, a joiner) stay with it.
+    """
+    if cell_width(text) <= width:
+        return text
+    room = width - cell_width(ellipsis)
+    if room < 0:
+        return ""
+    used = 0
+    end = 0
+    for i, c in enumerate(text):
+        w = _char_width(c)
+        if used + w > room:
+            break
+        used += w
+        end = i + 1
+    return text[:end] + ellipsis
+
+
+__all__ = [
+    "cell_width",
+    "character_name",
+    "clip_cells",
+    "safe_line",
+    "safe_text",
+    "unsafe_characters",
+]
