@@ -66,6 +66,21 @@ def safe_line(text: str) -> str:
     return _UNSAFE_ON_A_LINE.sub(_escape, text)
 
 
+def safe_json(value: object) -> str:
+    """`value` as indented JSON text that is safe on a terminal and still exactly the data.
+
+    `json.dumps` escapes C0 controls itself; DEL, C1 controls, bidirectional controls and
+    lone surrogates (which only occur inside JSON strings) become `\\uXXXX` escapes, which
+    any JSON reader turns back into the same characters. Other text stays readable.
+    """
+    import json
+
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def unsafe_characters(text: str) -> list[tuple[int, str]]:
     """Where `text` holds characters a bank may not contain: (index, character) pairs.
 
@@ -143,6 +158,7 @@ __all__ = [
     "cell_width",
     "character_name",
     "clip_cells",
+    "safe_json",
     "safe_line",
     "safe_text",
     "unsafe_characters",

@@ -13,13 +13,13 @@ starts without them.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quiz.bank.discover import BANK_SUFFIXES, find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError, Finding, Severity
+from quiz.commands import report
+from quiz.safe_text import safe_json, safe_line
 
 
 @dataclass
@@ -84,10 +84,10 @@ def run(args: argparse.Namespace) -> int:
     for p in paths:
         found, missing = find_bank_files([p])
         if missing:
-            problems.append(f"{p}: no such file or folder")
+            problems.append(f"{safe_line(str(p))}: no such file or folder")
         elif not found:
             suffixes = ", ".join(f"*{s}" for s in BANK_SUFFIXES)
-            problems.append(f"{p}: no bank files ({suffixes}) in this folder")
+            problems.append(f"{safe_line(str(p))}: no bank files ({suffixes}) in this folder")
         files.extend(f for f in found if f not in files)
 
     if files:
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     n_warnings = sum(len(r.warnings) for r in results)
 
     for problem in problems:
-        print(f"quiz check: error: {problem}", file=sys.stderr)
+        report("quiz check: error", problem)
     if args.format == "json":
         out = {
             "banks": [r.to_json() for r in results],
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             "warnings": n_warnings,
             "missing": problems,
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(safe_json(out))
     else:
         for r in results:
             for finding in r.findings:

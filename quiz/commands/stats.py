@@ -7,12 +7,12 @@ from other files are reported from what the store knows about them.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
+from quiz.commands import report
 from quiz.commands.study import utc_now
+from quiz.safe_text import safe_json
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,24 +24,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = ReviewStore.open(args.data_dir)
     except (StoreError, OSError) as e:
-        print(f"quiz: {e}", file=sys.stderr)
+        report("quiz", e)
         return 1
     with store:
         for notice in store.notices:
-            print(f"quiz: {notice}", file=sys.stderr)
+            report("quiz", notice)
         now = utc_now()
         files, _ = find_bank_files([shipped_decks_dir()])
         for f in files:
             try:
                 store.sync_bank(load_bank(f), now)
             except BankLoadError as e:
-                print(
-                    f"quiz: skipped a bank that does not load: {e.findings[0].format()}",
-                    file=sys.stderr,
-                )
+                report("quiz", f"skipped a bank that does not load: {e.findings[0].format()}")
         stats = compute_stats(store, now)
     if args.format == "json":
-        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
+        print(safe_json(stats.to_json()))
     else:
         print(format_stats_text(stats))
     return 0

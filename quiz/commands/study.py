@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING
 from quiz.bank.catalog import BankCatalog, BankFile, load_bank_files, read_bank_files
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
+from quiz.commands import report
 from quiz.engine.overview import check_unique_ids
+from quiz.safe_text import safe_line
 
 if TYPE_CHECKING:
     from quiz.bank.model import Bank
@@ -60,17 +62,18 @@ def resolve_bank_files(specs: Sequence[str], decks: Path | None = None) -> list[
     if not specs:
         files, _ = find_bank_files([decks])
         if not files:
-            raise BankSelectionError(f"no banks found in {decks}")
+            raise BankSelectionError(f"no banks found in {safe_line(str(decks))}")
         return files
     files = []
     problems = []
     shipped: dict[str, Path] | None = None
     for spec in specs:
         p = Path(spec)
+        shown = safe_line(spec)
         if p.exists():
             found, _ = find_bank_files([p])
             if not found:
-                problems.append(f"{spec}: no bank files (*.yaml) in this folder")
+                problems.append(f"{shown}: no bank files (*.yaml) in this folder")
             files.extend(found)
             continue
         direct = decks / f"{spec}.yaml"
@@ -84,7 +87,7 @@ def resolve_bank_files(specs: Sequence[str], decks: Path | None = None) -> list[
         else:
             names = ", ".join(sorted(shipped)) or "none"
             problems.append(
-                f"{spec}: not a shipped bank id, a bank file or a folder (shipped banks: {names})"
+                f"{shown}: not a shipped bank id, a bank file or a folder (shipped banks: {names})"
             )
     if problems:
         raise BankSelectionError("\n".join(problems))
@@ -123,8 +126,7 @@ def _report(e: Exception) -> None:
         for f in e.findings:
             print(f.format(), file=sys.stderr)
     else:
-        for line in str(e).splitlines():
-            print(f"quiz: {line}", file=sys.stderr)
+        report("quiz", e)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = ReviewStore.open(args.data_dir)
     except (StoreError, OSError) as e:
-        print(f"quiz: {e}", file=sys.stderr)
+        report("quiz", e)
         return 1
     try:
         try:

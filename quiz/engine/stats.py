@@ -16,7 +16,7 @@ from typing import Any
 from quiz.engine.overview import day_start
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, CardState, Scheduling, as_utc
 from quiz.engine.store import BankCounts, ReviewStore, to_iso
-from quiz.safe_text import safe_text
+from quiz.safe_text import safe_line
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 30
@@ -176,8 +176,9 @@ def format_stats_text(stats: Stats) -> str:
     if not stats.banks:
         lines.append("  none studied yet")
     for b in stats.banks:
+        name = f"{safe_line(b.title)} [{safe_line(b.bank_id)}]"
         lines.append(
-            f"  {safe_text(b.title)} [{b.bank_id}]: {b.due_now} / {b.new} / {b.learning} / "
+            f"  {name}: {b.due_now} / {b.new} / {b.learning} / "
             f"{b.review} / {b.mastered}" + (f", {b.leeches} leech(es)" if b.leeches else "")
         )
     lines.append("")
@@ -189,10 +190,12 @@ def format_stats_text(stats: Stats) -> str:
         lines.append("")
         lines.append("Leeches (forgotten 4 times or more; the wording may need work):")
         for x in stats.leeches:
-            lines.append(f"  {x.bank_id}/{x.question_id}: {x.lapses} lapses in {x.reps} answers")
+            where = safe_line(f"{x.bank_id}/{x.question_id}")
+            lines.append(f"  {where}: {x.lapses} lapses in {x.reps} answers")
     if stats.misconceptions:
         lines.append("")
         lines.append("Misconceptions (wrong answers given without 'unsure'):")
         for m in stats.misconceptions:
-            lines.append(f'  {m.bank_id}/{m.question_id}: "{safe_text(m.answer)}" x{m.times}')
+            where = safe_line(f"{m.bank_id}/{m.question_id}")
+            lines.append(f'  {where}: "{safe_line(m.answer)}" x{m.times}')
     return "\n".join(lines)
