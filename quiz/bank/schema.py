@@ -42,9 +42,18 @@ _TYPE_HELP = {
 }
 
 
+#: Characters bank text may not hold (the loader's `control-character` rule, as in
+#: quiz.safe_text): C0 controls but newline and tab, DEL, C1 controls, bidi overrides.
+_CONTROLS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069"
+
+
 def _text(description: str) -> dict[str, Any]:
-    """A non-blank string."""
-    return {"type": "string", "pattern": r"\S", "description": description}
+    """A non-blank string without terminal control characters."""
+    return {
+        "type": "string",
+        "pattern": f"^[^{_CONTROLS}]*[^\\s{_CONTROLS}][^{_CONTROLS}]*$",
+        "description": description,
+    }
 
 
 def _slug(description: str) -> dict[str, Any]:

@@ -208,6 +208,10 @@ MUTATIONS: dict[str, Mutation] = {
     "option-unknown-key": _option_key("hint", "x"),
     "option-correct-is-text": _option_key("correct", "yes"),
     "lint-ignore-not-list": _set("twitch-common", "lint_ignore", "negative-stem"),
+    "prompt-with-osc-52": _set("twitch-common", "prompt", "Hi \x1b]52;c;QQ==\x07 there"),
+    "explanation-with-c1-csi": _set("twitch-common", "explanation", "Hi \x9b2J there"),
+    "option-with-rlo": _option_key("text", "Abc \u202edef"),
+    "title-with-bel": _top("title", "Title\x07"),
 }
 
 
