@@ -27,12 +27,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from quiz.bank.catalog import BankCatalog
 from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore, UndoConflictError
+from quiz.safe_text import safe_line, safe_text
 from quiz.tui.context import AppContext
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
 from quiz.tui.widgets.text import when
@@ -86,6 +88,25 @@ class QuizApp(App[int]):
         # The home screen is the bottom of the stack (no blank screen under it to build and
         # style at start-up); every other screen is pushed on it and popped back to it.
         return HomeScreen(self.context)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, with its text made safe for the terminal: messages name files and quote
+        the store (Textual's own `Content` strips only BEL and BS)."""
+        super().notify(
+            safe_text(message),
+            title=safe_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_mount(self) -> None:
         store = self.context.store
