@@ -91,3 +91,7 @@ def hostile_bank(path: Path = MINIMAL) -> Bank:
         sources=tuple(Source(s.id, _h("Source")) for s in bank.sources),
         questions=tuple(_hostile_question(q) for q in bank.questions),
     )
+
+
+#: hostile text that can be a file or folder name (no slash; a newline and a BEL in it)
+HOSTILE_NAME = "\x1b]52;c;SE9TVElMRQ==\x07CLIP\x1b[2JCLEAR\n\u009b31mCSI1\u202eEDIRREVO"
