@@ -16,7 +16,7 @@ from typing import Any
 from quiz.engine.overview import day_start
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, CardState, Scheduling, as_utc
 from quiz.engine.store import BankCounts, ReviewStore, to_iso
-from quiz.safe_text import safe_text
+from quiz.safe_text import safe_line
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 30
@@ -177,7 +177,7 @@ def format_stats_text(stats: Stats) -> str:
         lines.append("  none studied yet")
     for b in stats.banks:
         lines.append(
-            f"  {safe_text(b.title)} [{b.bank_id}]: {b.due_now} / {b.new} / {b.learning} / "
+            f"  {b.title} [{b.bank_id}]: {b.due_now} / {b.new} / {b.learning} / "
             f"{b.review} / {b.mastered}" + (f", {b.leeches} leech(es)" if b.leeches else "")
         )
     lines.append("")
@@ -194,5 +194,7 @@ def format_stats_text(stats: Stats) -> str:
         lines.append("")
         lines.append("Misconceptions (wrong answers given without 'unsure'):")
         for m in stats.misconceptions:
-            lines.append(f'  {m.bank_id}/{m.question_id}: "{safe_text(m.answer)}" x{m.times}')
-    return "\n".join(lines)
+            lines.append(f'  {m.bank_id}/{m.question_id}: "{m.answer}" x{m.times}')
+    # Titles, ids and learners' answers come from the store: each line is made safe as a
+    # whole (a newline inside a title or an answer shows as \n instead of breaking it).
+    return "\n".join(safe_line(line) for line in lines)
