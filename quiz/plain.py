@@ -5,7 +5,9 @@ The learner types a number (several for multi), `t` or `f`, or text; a trailing 
 answer marks it "unsure"; `?` alone shows help, `u` undoes the last answer, `q` quits.
 Invalid input is asked again with a hint. No colour unless stdout is a terminal and
 `NO_COLOR` is unset. End of input ends the session (every answer is already saved) with
-status 0. This module owns only the dialogue; everything else is the session API.
+status 0. Ctrl+C (SIGINT) ends it too, without a traceback: one line says the answers are
+saved, and the status is 130. This module owns only the dialogue; everything else is the
+session API.
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ class PlainStudy:
         self.out = stdout
         self.colour = colour
         self.decks_dir = decks_dir
+        self.session: StudySession | None = None
 
     # -- output --------------------------------------------------------------------------
 
@@ -146,7 +149,24 @@ class PlainStudy:
     # -- the run -------------------------------------------------------------------------
 
     def run(self) -> int:
-        """Run the dialogue; returns the exit status (0 at the end, on q or end of input)."""
+        """Run the dialogue; returns the exit status (0 at the end, on q or end of input;
+        130 on Ctrl+C)."""
+        try:
+            return self._run()
+        except KeyboardInterrupt:
+            self._emit("\n" + self._interrupted_goodbye())
+            return 130
+
+    def _interrupted_goodbye(self) -> str:
+        """The one line printed on Ctrl+C (every answer is written when it is given)."""
+        session = self.session
+        if session is None:
+            return "Stopped."
+        if self.options.practice:
+            return "Stopped. Practice mode: nothing was saved."
+        return f"Stopped. Your answers are saved ({session.answered} this time)."
+
+    def _run(self) -> int:
         for notice in self.store.notices:
             self.say(f"Note: {notice}")
         try:
@@ -154,7 +174,7 @@ class PlainStudy:
                 return 0
         except (_EndOfInput, _Quit):
             return 0
-        session = StudySession(self.banks, self.store, self.now, self.options)
+        session = self.session = StudySession(self.banks, self.store, self.now, self.options)
         for report in session.sync_reports:
             if report.edited:
                 self.say(

@@ -3,7 +3,8 @@
 Resolves BANK arguments (a shipped bank id, a bank file or a folder; default: every shipped
 bank), opens the review store, loads the banks (errors printed file:line:col, exit 1), and
 hands everything to a front end: the plain line mode with `--plain`, else the terminal app
-(`quiz.tui.app.run_app`).
+(`quiz.tui.app.run_app`). Without a terminal on both stdin and stdout the app is not
+started (nor Textual imported): the command says to use `--plain` and exits 2.
 
 Bank files whose exact bytes the store has synced before (the usual case: every start after
 the first) are not parsed before the app's home screen, which needs only their ids, titles
@@ -120,6 +121,25 @@ def open_catalog(files: Sequence[Path], store: ReviewStore) -> BankCatalog:
     return BankCatalog.of(load_banks(read if read is not None else files))
 
 
+NO_TERMINAL = (
+    "quiz: no terminal: the full-screen quiz needs one on stdin and stdout; "
+    "use 'quiz study --plain' for the line-by-line quiz"
+)
+
+
+def has_terminal() -> bool:
+    """stdin and stdout are both a terminal (else the full-screen app would wait for keys
+    that never come, or draw into a pipe)."""
+    try:
+        return (
+            sys.stdin is not None
+            and sys.stdout is not None
+            and (sys.stdin.isatty() and sys.stdout.isatty())
+        )
+    except (AttributeError, ValueError):
+        return False  # a closed or replaced stream
+
+
 def _report(e: Exception) -> None:
     """Print bank problems to stderr: findings as file:line:col, others after `quiz:`."""
     if isinstance(e, BankLoadError):
@@ -137,6 +157,9 @@ def run(args: argparse.Namespace) -> int:
     new_limit = DEFAULT_NEW_LIMIT if args.new_limit is None else args.new_limit
     if new_limit < 0:
         print("quiz study: --new-limit must be 0 or more", file=sys.stderr)
+        return 2
+    if not args.plain and not has_terminal():
+        print(NO_TERMINAL, file=sys.stderr)
         return 2
     try:
         files = resolve_bank_files(args.banks)

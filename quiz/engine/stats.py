@@ -176,9 +176,8 @@ def format_stats_text(stats: Stats) -> str:
     if not stats.banks:
         lines.append("  none studied yet")
     for b in stats.banks:
-        name = f"{safe_line(b.title)} [{safe_line(b.bank_id)}]"
         lines.append(
-            f"  {name}: {b.due_now} / {b.new} / {b.learning} / "
+            f"  {b.title} [{b.bank_id}]: {b.due_now} / {b.new} / {b.learning} / "
             f"{b.review} / {b.mastered}" + (f", {b.leeches} leech(es)" if b.leeches else "")
         )
     lines.append("")
@@ -190,12 +189,12 @@ def format_stats_text(stats: Stats) -> str:
         lines.append("")
         lines.append("Leeches (forgotten 4 times or more; the wording may need work):")
         for x in stats.leeches:
-            where = safe_line(f"{x.bank_id}/{x.question_id}")
-            lines.append(f"  {where}: {x.lapses} lapses in {x.reps} answers")
+            lines.append(f"  {x.bank_id}/{x.question_id}: {x.lapses} lapses in {x.reps} answers")
     if stats.misconceptions:
         lines.append("")
         lines.append("Misconceptions (wrong answers given without 'unsure'):")
         for m in stats.misconceptions:
-            where = safe_line(f"{m.bank_id}/{m.question_id}")
-            lines.append(f'  {where}: "{safe_line(m.answer)}" x{m.times}')
-    return "\n".join(lines)
+            lines.append(f'  {m.bank_id}/{m.question_id}: "{m.answer}" x{m.times}')
+    # Titles, ids and learners' answers come from the store: each line is made safe as a
+    # whole (a newline inside a title or an answer shows as \n instead of breaking it).
+    return "\n".join(safe_line(line) for line in lines)

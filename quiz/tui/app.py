@@ -6,7 +6,9 @@ question → feedback → … → summary → home. Screens only render and post
 (`HomeScreen.StudyRequested`, `QuestionScreen.Submitted`, `FeedbackScreen.UndoRequested`,
 ...); the app turns them into session calls. Every answer is committed by
 `StudySession.submit` before its feedback is shown, so quitting at any moment (`q`, or
-Ctrl+Q while typing) loses nothing that was answered.
+Ctrl+Q while typing) loses nothing that was answered. SIGTERM and SIGHUP end the app the
+same way (the terminal is restored: main screen, mouse tracking off, cursor shown), with
+exit status 128 + the signal's number.
 
 Dependencies come in through `create_app` (store, banks, clock, options), so tests run the
 same app on a temporary store with a fixed clock. Only the home and disclaimer screens are
@@ -16,8 +18,10 @@ imported at start-up; the others load when first shown, and the study session
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -27,12 +31,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from quiz.bank.catalog import BankCatalog
 from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore, UndoConflictError
+from quiz.safe_text import safe_line, safe_text
 from quiz.tui.context import AppContext
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
 from quiz.tui.widgets.text import when
@@ -53,6 +59,8 @@ LIGHT_THEME = "textual-light"
 #: epoch) at which its first screen was painted, and its CPU time so far, into that file,
 #: then exits
 FIRST_SCREEN_ENV = "QUIZ_TUI_FIRST_SCREEN_FILE"
+#: signals that end the app as quitting does (terminal restored, exit status 128 + signal)
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else ()
 
 
 class QuizApp(App[int]):
@@ -87,7 +95,27 @@ class QuizApp(App[int]):
         # style at start-up); every other screen is pushed on it and popped back to it.
         return HomeScreen(self.context)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, with its text made safe for the terminal: messages name files and quote
+        the store (Textual's own `Content` strips only BEL and BS)."""
+        super().notify(
+            safe_text(message),
+            title=safe_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
     def on_mount(self) -> None:
+        self._handle_exit_signals()
         store = self.context.store
         saved_theme = store.get_meta(THEME_META_KEY)
         if saved_theme in (DARK_THEME, LIGHT_THEME):
@@ -99,6 +127,20 @@ class QuizApp(App[int]):
         self._show_disclaimer_if_needed()
         if self.first_screen_marker is not None:
             self.call_after_refresh(self._first_screen_painted)
+
+    def _handle_exit_signals(self) -> None:
+        """SIGTERM and SIGHUP end the app as `q` does: the driver leaves the alternate
+        screen, turns mouse tracking off and shows the cursor again; the exit status is
+        128 + the signal's number. (Every answer is already in the store.)"""
+        loop = asyncio.get_running_loop()
+        for signum in EXIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self._exit_on_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # not the main thread, or a platform without them (Windows)
+
+    def _exit_on_signal(self, signum: int) -> None:
+        self.exit(return_code=128 + signum)
 
     def _first_screen_painted(self) -> None:
         assert self.first_screen_marker is not None
@@ -364,5 +406,8 @@ def run_app(
     )
     app.run()
     if app.answers_saved > 0:
-        print(f"Your answers are saved ({app.answers_saved} this time). See you next time.")
+        try:
+            print(f"Your answers are saved ({app.answers_saved} this time). See you next time.")
+        except OSError:
+            pass  # the terminal hung up (SIGHUP): nobody is there to read it
     return app.return_code or 0

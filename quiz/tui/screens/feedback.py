@@ -14,7 +14,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -26,7 +25,7 @@ from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.screens.question import GRADE_MEANING, progress_title
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.text import labelled, literal
+from quiz.tui.widgets.text import assemble, labelled, literal
 from quiz.tui.widgets.topbar import TopBar
 
 RIGHT_MARK = "✓"
@@ -124,7 +123,7 @@ class FeedbackScreen(LeavingScreen):
             for o in r.chosen:
                 mark = f"{RIGHT_MARK} right" if o.correct else f"{WRONG_MARK} not right"
                 yield Static(
-                    Content.assemble(
+                    assemble(
                         ("You chose ", "bold"),
                         f"{o.index + 1}. {o.text}  ",
                         (f"({mark})", "bold"),
@@ -136,7 +135,7 @@ class FeedbackScreen(LeavingScreen):
             single = t is QuestionType.SINGLE
             for o in r.missed:
                 yield Static(
-                    Content.assemble(
+                    assemble(
                         ("The right answer: " if single else "Also right (not picked): ", "bold"),
                         f"{o.index + 1}. {o.text}",
                     ),
@@ -162,7 +161,7 @@ class FeedbackScreen(LeavingScreen):
                 mark = f"{RIGHT_MARK} right" if d.correct else f"{WRONG_MARK} not right"
                 given = d.given.strip() or "(nothing)"
                 yield Static(
-                    Content.assemble(
+                    assemble(
                         (name, "bold"),
                         "you typed \u201c",
                         given,

@@ -42,7 +42,7 @@ from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.choices import ChoiceList
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.text import literal
+from quiz.tui.widgets.text import assemble, labelled, literal
 from quiz.tui.widgets.topbar import TopBar
 
 #: what each self-grade means, in the learner's words
@@ -322,7 +322,7 @@ class QuestionScreen(LeavingScreen):
         """Flashcard: show the back and the four grades with their intervals."""
         self.revealed = True
         back = self.query_one("#q-back", Static)
-        back.update(Content.assemble(("Answer: ", "bold"), self.item.flashcard_back or ""))
+        back.update(labelled("Answer: ", self.item.flashcard_back or ""))
         back.display = True
         grades = self.query_one("#q-grades", Static)
         grades.update(self._grades_content())
@@ -341,7 +341,7 @@ class QuestionScreen(LeavingScreen):
             parts.append(f"{GRADE_MEANING[r]:<28}{back}\n")
         if not previews:
             parts.append("Practice mode: your schedule does not change.")
-        return Content.assemble(*parts).rstrip()
+        return assemble(*parts).rstrip()
 
     def action_grade(self, n: int) -> None:
         """Flashcard: grade yourself (1 Again … 4 Easy); this is the answer."""

@@ -20,7 +20,7 @@ from quiz.tui.context import AppContext
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.barchart import BarChart
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.text import literal
+from quiz.tui.widgets.text import assemble, fit, literal
 from quiz.tui.widgets.topbar import TopBar
 
 BAR_WIDTH = 10
@@ -84,11 +84,8 @@ def bank_lines(banks: tuple[BankCounts, ...]) -> str:
         learned = b.review + b.mastered
         filled = round(BAR_WIDTH * learned / b.total) if b.total else 0
         bar = "█" * filled + "·" * (BAR_WIDTH - filled)
-        title = b.title if len(b.title) <= BANK_TITLE_WIDTH else b.title[: BANK_TITLE_WIDTH - 1]
-        if title != b.title:
-            title += "…"
         lines.append(
-            f"{title:<{BANK_TITLE_WIDTH}} {bar}  {b.new:>4} {b.learning:>5} "
+            f"{fit(b.title, BANK_TITLE_WIDTH)} {bar}  {b.new:>4} {b.learning:>5} "
             f"{b.review:>6} {b.mastered:>6}"
         )
     return "\n".join(lines)
@@ -144,7 +141,7 @@ class StatsScreen(Screen[None]):
 
     def _leech_content(self) -> Content:
         if not self.stats.leeches:
-            return Content("None. (A leech is not your fault: it often means the wording is hard.)")
+            return literal("None. (A leech is not your fault: it often means the wording is hard.)")
         parts: list[str | tuple[str, str]] = []
         try:
             by_id = {b.id: b for b in self.context.catalog.banks()}
@@ -164,7 +161,7 @@ class StatsScreen(Screen[None]):
             title = bank.title if bank is not None else x.bank_id
             parts.append(f"• {prompt}\n")
             parts.append((f"  {title}: forgotten {x.lapses} times in {x.reps} answers\n", "dim"))
-        return Content.assemble(*parts).rstrip()
+        return assemble(*parts).rstrip()
 
     def on_mount(self) -> None:
         self.query_one("#stats-body", VerticalScroll).focus()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalGroup, VerticalScroll
@@ -16,7 +17,7 @@ from quiz.engine.session import Summary
 from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.text import duration_words, labelled, literal, when
+from quiz.tui.widgets.text import clip, duration_words, fit, labelled, literal, when
 from quiz.tui.widgets.topbar import TopBar
 
 
@@ -66,10 +67,11 @@ class SummaryScreen(LeavingScreen):
                 )
             if s.topics:
                 yield Static("By topic", classes="section-title")
-                width = max(len(topic_label(t.topic)) for t in s.topics) + 2
+                labels = [clip(topic_label(t.topic), 40) for t in s.topics]
+                width = max(cell_len(label) for label in labels) + 2
                 lines = [
-                    f"  {topic_label(t.topic):<{width}}{t.right} of {t.total} right"
-                    for t in s.topics
+                    f"  {fit(label, width)}{t.right} of {t.total} right"
+                    for label, t in zip(labels, s.topics, strict=True)
                 ]
                 yield Static(literal("\n".join(lines)), id="sum-topics")
             if s.red_flags_missed:

@@ -3,7 +3,8 @@ counts, a cursor moved with ↑/↓, Enter (or a click) to choose.
 
 One widget that renders its rows as text, instead of a `DataTable`, keeps the first screen
 quick to show. The cursor row is marked with `›` as well as highlighted, so it reads
-without colour.
+without colour. Titles come from bank files or the store: `fit` makes them safe and cuts
+and pads them in terminal cells, so that the count columns line up under wide characters.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
+
+from quiz.tui.widgets.text import fit, literal, styled
 
 #: (heading, width) of the count columns, right-aligned
 COUNT_COLUMNS = (("Due now", 9), ("New", 6), ("Mastered", 10), ("Items", 7))
@@ -33,13 +36,6 @@ class BankRow(NamedTuple):
     new: int
     mastered: int
     total: int
-
-
-def fit(text: str, width: int) -> str:
-    """`text` cut to `width` cells with an ellipsis, or padded to it."""
-    if len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    return text.ljust(width)
 
 
 class BankList(Widget, can_focus=True):
@@ -92,9 +88,9 @@ class BankList(Widget, can_focus=True):
             )
             if i == self.cursor:
                 marker = "› " if self.has_focus else "  "
-                lines.append(Content.assemble((marker + text, CURSOR_STYLE)))
+                lines.append(styled(marker + text, CURSOR_STYLE))
             else:
-                lines.append(Content("  " + text))
+                lines.append(literal("  " + text))
         return Content("\n").join(lines)
 
     def on_focus(self) -> None:
