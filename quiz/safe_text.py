@@ -17,8 +17,8 @@ can still see what is there. Everything else is left as it is: a zero-width join
 emoji, a zero-width non-joiner in Persian, a soft hyphen, combining accents and wide
 characters are real text and are shown as the characters they are.
 
-`cell_width` and `clip_cells` measure and cut text in terminal cells (a CJK character or an
-emoji takes two, a combining mark or a joiner none), for columns that must line up.
+Columns that must line up in the terminal app are measured in cells by Textual's own
+measure (`quiz.tui.widgets.text.fit`), so that they agree with what Textual draws.
 
 This module imports nothing but the standard library, so that any layer may use it.
 """
@@ -114,50 +114,8 @@ _CONTROL_NAMES = {
 }
 
 
-def _char_width(c: str) -> int:
-    code = ord(c)
-    if code < 0x300:  # Latin, Greek's start: one cell (controls are escaped before this)
-        return 1 if code >= 0x20 else 0
-    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf"):
-        return 0  # combining marks, zero-width joiners, soft hyphen, variation selectors
-    if 0x1160 <= code <= 0x11FF:  # Hangul medial vowels and final consonants join
-        return 0
-    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-
-
-def cell_width(text: str) -> int:
-    """How many terminal cells `text` takes on one line."""
-    if text.isascii():
-        return len(text)
-    return sum(_char_width(c) for c in text)
-
-
-def clip_cells(text: str, width: int, ellipsis: str = "\u2026") -> str:
-    """`text` cut to at most `width` cells, ending in `ellipsis` when cut.
-
-    A wide character is never split: the cut falls before it. Zero-width characters that
-    follow a kept character (a combining accent, a joiner) stay with it.
-    """
-    if cell_width(text) <= width:
-        return text
-    room = width - cell_width(ellipsis)
-    if room < 0:
-        return ""
-    used = 0
-    end = 0
-    for i, c in enumerate(text):
-        w = _char_width(c)
-        if used + w > room:
-            break
-        used += w
-        end = i + 1
-    return text[:end] + ellipsis
-
-
 __all__ = [
-    "cell_width",
     "character_name",
-    "clip_cells",
     "safe_json",
     "safe_line",
     "safe_text",

@@ -21,7 +21,7 @@ import pytest
 
 from quiz.bank.findings import BankLoadError
 from quiz.bank.load import load_bank_bytes
-from quiz.safe_text import cell_width, clip_cells, safe_json, safe_line, safe_text
+from quiz.safe_text import safe_json, safe_line, safe_text
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "data" / "good" / "minimal.yaml"
@@ -98,17 +98,6 @@ def test_escaping_is_idempotent() -> None:
     once = safe_line(HOSTILE + "\n")
     assert safe_line(once) == once
     assert FORBIDDEN.search(once) is None
-
-
-def test_width_is_measured_in_terminal_cells() -> None:
-    assert cell_width("abc") == 3
-    assert cell_width("筋肉") == 4
-    assert cell_width("e\u0301") == 1
-    assert cell_width("fasci\u00adculation") == len("fasci-culation")  # shown as a hyphen
-    assert clip_cells("筋肉のけいれん", 7) == "筋肉の…"
-    assert cell_width(clip_cells("筋肉のけいれん", 6)) <= 6
-    assert clip_cells("short", 10) == "short"
-    assert clip_cells("abcdef", 4) == "abc…"
 
 
 def test_json_stays_the_same_data_and_safe() -> None:
