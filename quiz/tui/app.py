@@ -102,7 +102,7 @@ class QuizApp(App[int]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
     ) -> None:
         """A toast, with its text made safe for the terminal: messages name files and quote
         the store (Textual's own `Content` strips only BEL and BS)."""
