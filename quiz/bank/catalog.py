@@ -34,7 +34,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Part of every digest, with the package version. Bump it whenever the loader would accept,
 #: reject or build a bank differently, so that files checked by an older loader (even of
 #: the same version, in a checkout) are loaded and checked again.
-LOADER_REVISION = "1"
+LOADER_REVISION = "2"
 _DIGEST_PREFIX = f"patient-quiz {__version__} loader {LOADER_REVISION}\n".encode()
 
 

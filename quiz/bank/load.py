@@ -113,9 +113,13 @@ class _Builder:
         self.question: str | None = None
         #: nodes already reported for a disallowed tag (not reported again as a wrong type)
         self.unsafe_nodes: set[int] = set()
+        #: errors found so far, counting those not reported again (a part of the bank that
+        #: is built only when no error was found in it compares this count, not `findings`)
+        self.errors = 0
 
     # -- reporting ------------------------------------------------------------------------
     def error(self, node: Node | Pos, rule: str, message: str) -> None:
+        self.errors += 1
         if rule == "wrong-type" and id(node) in self.unsafe_nodes:
             return
         p = node if isinstance(node, Pos) else _pos(node)
@@ -147,24 +151,20 @@ class _Builder:
                 self.error(n, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
                 return False
             if n.tag not in _PLAIN_TAGS:
-                self.unsafe_nodes.add(id(n))
-                self.error(
-                    n,
-                    "unsafe-tag",
-                    f"the tag '{_shown(n.tag)}' is not allowed: a bank holds only plain text, "
-                    "numbers, true/false, lists and mappings",
-                )
+                self.unsafe_tag(n)
                 continue
             if isinstance(n, ScalarNode):
                 self.check_characters(n)
             elif isinstance(n, MappingNode):
                 seen: dict[object, Node] = {}
                 for k, v in n.value:
-                    if isinstance(k, ScalarNode):
+                    if isinstance(k, ScalarNode) and k.tag == _T + "merge":
+                        self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
+                    elif k.tag not in _PLAIN_TAGS:
+                        self.unsafe_tag(k)
+                    elif isinstance(k, ScalarNode):
                         self.check_characters(k)
-                        if k.tag == _T + "merge" or k.value == "<<" and k.tag != _STR:
-                            self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
-                        elif k.value in seen:
+                        if k.value in seen:
                             first = _pos(seen[k.value])
                             self.error(
                                 k,
@@ -179,6 +179,16 @@ class _Builder:
             elif isinstance(n, SequenceNode):
                 stack.extend((c, d + 1) for c in n.value)
         return True
+
+    def unsafe_tag(self, node: Node) -> None:
+        """Report a node's tag (`!!binary`, `!foo`, a `%TAG` shorthand): a bank has none."""
+        self.unsafe_nodes.add(id(node))
+        self.error(
+            node,
+            "unsafe-tag",
+            f"the tag '{_shown(node.tag)}' is not allowed: a bank holds only plain text, "
+            "numbers, true/false, lists and mappings",
+        )
 
     def check_characters(self, node: ScalarNode) -> None:
         """Refuse terminal control characters and bidirectional overrides in bank text.
@@ -404,7 +414,7 @@ class _Builder:
     def _question_body(
         self, node: Node, m: dict[str, tuple[ScalarNode, Node]], source_ids: set[str]
     ) -> Question | None:
-        n_errors = len(self.findings)
+        n_errors = self.errors
         qid = self.slug(self.require(m, "id", node, "a question"), "question id")
         qtype: QuestionType | None = None
         type_node = self.require(m, "type", node, "a question")
@@ -470,10 +480,15 @@ class _Builder:
             elif qtype is QuestionType.CLOZE and prompt is not None and "prompt" in m:
                 self.cloze(m["prompt"][1], prompt)
 
-        if len(self.findings) > n_errors:
+        if (
+            self.errors > n_errors
+            or qid is None
+            or qtype is None
+            or prompt is None
+            or explanation is None
+            or ref is None
+        ):
             return None
-        assert qid is not None and qtype is not None and prompt is not None
-        assert explanation is not None and ref is not None
         return Question(
             id=qid,
             type=qtype,
@@ -636,10 +651,21 @@ def _too_deep(path: str, mark: Any) -> BankLoadError:
     )
 
 
+def _written_tag(tag: str) -> str:
+    """An explicit core tag as written (`!!str`), so that it is refused like any other tag.
+
+    Only a tag the parser resolved itself is one of `_PLAIN_TAGS`; one written in the file,
+    even `!!str` or `!!bool`, would otherwise pass as plain, and `correct: !!bool "maybe"`
+    would quietly mean false.
+    """
+    return "!!" + tag[len(_T) :]
+
+
 def _compose(text: str, path: str) -> Node | None:
     """Compose the file's single YAML document into nodes, from the parser's events.
 
-    This does what `yaml.compose` does, with three differences. It is iterative: libyaml's
+    This does what `yaml.compose` does, with four differences. A core tag written in the
+    file (`!!str`) keeps its written form (see `_written_tag`). It is iterative: libyaml's
     composer recurses in C, and 100,000 '[' overflowed the C stack (a segfault); here the
     nesting is counted as events arrive and refused past MAX_DEPTH, so memory stays bounded.
     Implicit tags are resolved once per distinct (value, style) pair, since a bank repeats
@@ -685,6 +711,8 @@ def _compose(text: str, path: str) -> Node | None:
                     tag = resolved.get(key)
                     if tag is None:
                         tag = resolved[key] = resolve(ScalarNode, event.value, event.implicit)
+                elif tag in _PLAIN_TAGS:
+                    tag = _written_tag(tag)
                 node: Node = ScalarNode(
                     tag, event.value, event.start_mark, event.end_mark, style=event.style
                 )
@@ -704,6 +732,8 @@ def _compose(text: str, path: str) -> Node | None:
                 tag = event.tag
                 if tag is None or tag == "!":
                     tag = resolve(node_class, None, event.implicit)
+                elif tag in _PLAIN_TAGS:
+                    tag = _written_tag(tag)
                 node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
                 if event.anchor is not None:
                     remember(event.anchor, node, event.start_mark)

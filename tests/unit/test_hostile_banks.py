@@ -1,0 +1,70 @@
+"""Hostile bank files through the real command: each is refused with a one-line
+file:line:col error (or a usage message), exit status 1 (or 2), and never a traceback.
+
+A bank is untrusted input. These run `python -m quiz` in a subprocess, as a person would,
+with a generous timeout: an input that makes the loader slow shows up as a timeout, not as
+an assertion about wall-clock time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MINIMAL = (REPO / "tests" / "data" / "good" / "minimal.yaml").read_text("utf-8")
+
+
+def run_quiz(
+    *argv: str | Path, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quiz", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def assert_refused(
+    result: subprocess.CompletedProcess[str], where: str, rule: str | None = None
+) -> list[str]:
+    """Exit 1, no traceback, and an error line that starts with `where` (file:line:col)."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.startswith(where)]
+    assert lines, (result.stdout, result.stderr)
+    if rule is not None:
+        assert any(ln.endswith(f"[{rule}]") for ln in lines), lines
+    return lines
+
+
+# -- 1. YAML tags -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("id: what-is-twitch", "id: !!binary aGVsbG8=", "t.yaml:10:9:"),
+        ("type: single", "type: !foo single", "t.yaml:11:11:"),
+        ("    explanation: A twitch", "    explanation: !!str A twitch", "t.yaml:13:18:"),
+        (
+            "section: Intro}\n    topics: [basics]\n    options",
+            "section: !x Intro}\n    topics: [basics]\n    options",
+            "t.yaml:14:32:",
+        ),
+        ("  - id: what-is-twitch", "  - !!binary id: what-is-twitch", "t.yaml:10:5:"),
+        ("id: sample", "%TAG !e! tag:example.com,2000:\n---\nid: !e!x sample", "t.yaml:4:5:"),
+    ],
+    ids=["id", "type", "explanation", "section", "key", "tag-directive"],
+)
+def test_a_yaml_tag_is_an_unsafe_tag_error(tmp_path: Path, old: str, new: str, where: str) -> None:
+    assert old in MINIMAL
+    (tmp_path / "t.yaml").write_text(MINIMAL.replace(old, new, 1), "utf-8")
+    assert_refused(run_quiz("check", "t.yaml", cwd=tmp_path), where, "unsafe-tag")
