@@ -20,7 +20,6 @@ from quiz.bank.catalog import MAX_FILE_BYTES, bank_digest
 from quiz.bank.findings import BankLoadError, Finding, Severity
 from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import (
-    CLOZE_RE,
     Bank,
     Option,
     Pos,
@@ -28,6 +27,7 @@ from quiz.bank.model import (
     QuestionType,
     Source,
     SourceRef,
+    cloze_spans,
 )
 from quiz.safe_text import character_name, safe_line, unsafe_characters
 
@@ -572,15 +572,17 @@ class _Builder:
         return out
 
     def cloze(self, node: Node, prompt: str) -> None:
-        deletions = list(CLOZE_RE.finditer(prompt))
-        if not any(d.group(1) == "1" for d in deletions):
+        deletions = cloze_spans(prompt)
+        if not any(d.number == 1 for d in deletions):
             self.error(
                 node, "cloze-missing", "a cloze prompt needs at least one {{c1::hidden text}}"
             )
         for d in deletions:
-            if not d.group(2).strip():
+            if not d.text.strip():
                 self.error(
-                    node, "cloze-missing", f"the deletion '{_shown(d.group(0))}' hides nothing"
+                    node,
+                    "cloze-missing",
+                    f"the deletion '{_shown(prompt[d.start : d.end])}' hides nothing",
                 )
         if prompt.count("{{") != len(deletions):
             self.error(

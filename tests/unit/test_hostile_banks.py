@@ -68,3 +68,27 @@ def test_a_yaml_tag_is_an_unsafe_tag_error(tmp_path: Path, old: str, new: str, w
     assert old in MINIMAL
     (tmp_path / "t.yaml").write_text(MINIMAL.replace(old, new, 1), "utf-8")
     assert_refused(run_quiz("check", "t.yaml", cwd=tmp_path), where, "unsafe-tag")
+
+
+# -- 2. cloze prompts that made the old regex quadratic ---------------------------------------
+
+CLOZE_PROMPT = "prompt: A cramp is a sudden {{c1::painful}} tightening of a muscle."
+
+
+def with_cloze_prompt(prompt: str) -> str:
+    assert CLOZE_PROMPT in MINIMAL
+    return MINIMAL.replace(CLOZE_PROMPT, f'prompt: "{prompt}"', 1)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["{{c1::" + ":" * 5_000_000, "{{c1::" * 800_000, "{{c1::a::" * 500_000 + "{{"],
+    ids=["colons", "openers", "hint-openers"],
+)
+def test_a_five_megabyte_adversarial_cloze_prompt_is_refused(tmp_path: Path, prompt: str) -> None:
+    """Within the 5 MiB limit; the old regex needed hours. The timeout is generous: it
+    catches a quadratic reader, not a slow machine."""
+    (tmp_path / "t.yaml").write_text(with_cloze_prompt(prompt), "utf-8")
+    assert (tmp_path / "t.yaml").stat().st_size < 5 * 1024 * 1024
+    result = run_quiz("check", "t.yaml", cwd=tmp_path, timeout=20)
+    assert_refused(result, "t.yaml:33:13:", "cloze-syntax")
