@@ -35,6 +35,12 @@ from quiz.safe_text import character_name, safe_line, unsafe_characters
 MAX_DEPTH = 32
 #: Options of a single/multi question.
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
+#: Cloze numbers Anki accepts: it reads N as a 16-bit number and makes card N-1 of the
+#: note; `{{c65536::x}}` is left as literal text (showing the answer), a card number past
+#: 65535 makes its importer refuse the whole package, and `c0` makes no card.
+MIN_CLOZE_NUMBER, MAX_CLOZE_NUMBER = 1, 65535
+#: Deletions in one cloze prompt: each is a blank the learner types (a field on screen).
+MAX_CLOZE_DELETIONS = 50
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -584,6 +590,21 @@ class _Builder:
                     "cloze-missing",
                     f"the deletion '{_shown(prompt[d.start : d.end])}' hides nothing",
                 )
+            if not MIN_CLOZE_NUMBER <= d.number <= MAX_CLOZE_NUMBER:
+                self.error(
+                    node,
+                    "cloze-number",
+                    f"the deletion '{_shown(prompt[d.start : d.end])}' is numbered "
+                    f"{_shown(d.digits, 24)}: a cloze number must be {MIN_CLOZE_NUMBER} to "
+                    f"{MAX_CLOZE_NUMBER} (Anki's limit)",
+                )
+        if len(deletions) > MAX_CLOZE_DELETIONS:
+            self.error(
+                node,
+                "cloze-count",
+                f"the prompt has {len(deletions):,} deletions; a cloze prompt may have at "
+                f"most {MAX_CLOZE_DELETIONS} (each is a blank to type)",
+            )
         if prompt.count("{{") != len(deletions):
             self.error(
                 node,

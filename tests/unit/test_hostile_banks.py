@@ -92,3 +92,27 @@ def test_a_five_megabyte_adversarial_cloze_prompt_is_refused(tmp_path: Path, pro
     assert (tmp_path / "t.yaml").stat().st_size < 5 * 1024 * 1024
     result = run_quiz("check", "t.yaml", cwd=tmp_path, timeout=20)
     assert_refused(result, "t.yaml:33:13:", "cloze-syntax")
+
+
+# -- 3. cloze numbers Anki does not take ------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["0", "65536", "70000", "99999999999999999999", "9" * 5000])
+@pytest.mark.parametrize("command", ["check", "export"])
+def test_a_cloze_number_outside_anki_limit_is_refused(
+    tmp_path: Path, number: str, command: str
+) -> None:
+    prompt = "A cramp is a sudden {{c1::painful}} tightening of a {{c" + number + "::muscle}}."
+    (tmp_path / "t.yaml").write_text(with_cloze_prompt(prompt), "utf-8")
+    argv = (
+        ["check", "t.yaml"] if command == "check" else ["export", "anki", "t.yaml", "-o", "p.apkg"]
+    )
+    lines = assert_refused(run_quiz(*argv, cwd=tmp_path), "t.yaml:33:13:", "cloze-number")
+    assert all(len(line) < 400 for line in lines)
+    assert not (tmp_path / "p.apkg").exists()
+
+
+def test_too_many_cloze_deletions_are_refused(tmp_path: Path) -> None:
+    prompt = " ".join(f"{{{{c{n}::w}}}}" for n in range(1, 52))
+    (tmp_path / "t.yaml").write_text(with_cloze_prompt(prompt), "utf-8")
+    assert_refused(run_quiz("check", "t.yaml", cwd=tmp_path), "t.yaml:33:13:", "cloze-count")
