@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.bank.catalog import MAX_FILE_BYTES, bank_digest
+from quiz.bank.catalog import MAX_FILE_BYTES, BankFileError, bank_digest, read_bank_bytes
 from quiz.bank.findings import BankLoadError, Finding, Severity
 from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import (
@@ -902,39 +902,14 @@ def display_path(path: Path) -> str:
 
 
 def load_bank(path: Path | str) -> Bank:
-    """Load one bank file. Raises BankLoadError (with file:line:col findings) on any problem."""
+    """Load one bank file. Raises BankLoadError (with file:line:col findings) on any problem,
+    including a path that is not a regular file (see `read_bank_bytes`)."""
     p = Path(path)
     shown = display_path(p)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BankLoadError(
-                [
-                    Finding(
-                        shown,
-                        1,
-                        1,
-                        Severity.ERROR,
-                        "file-too-large",
-                        f"the file is {size:,} bytes; a bank may be at most "
-                        f"{MAX_FILE_BYTES:,} bytes",
-                    )
-                ]
-            )
-        data = p.read_bytes()
-    except OSError as e:
-        raise BankLoadError(
-            [
-                Finding(
-                    shown,
-                    1,
-                    1,
-                    Severity.ERROR,
-                    "unreadable",
-                    f"cannot read the file: {e.strerror or e}",
-                )
-            ]
-        ) from None
+        data = read_bank_bytes(p)
+    except BankFileError as e:
+        raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, e.rule, e.message)]) from None
     return load_bank_bytes(data, shown, p)
 
 

@@ -8,8 +8,10 @@ an assertion about wall-clock time.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,80 @@ def test_too_many_cloze_deletions_are_refused(tmp_path: Path) -> None:
     prompt = " ".join(f"{{{{c{n}::w}}}}" for n in range(1, 52))
     (tmp_path / "t.yaml").write_text(with_cloze_prompt(prompt), "utf-8")
     assert_refused(run_quiz("check", "t.yaml", cwd=tmp_path), "t.yaml:33:13:", "cloze-count")
+
+
+# -- 4. paths that are not regular files ------------------------------------------------------
+
+
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "x.yaml")
+    return folder / "x.yaml"
+
+
+def _zero(folder: Path) -> Path:
+    (folder / "x.yaml").symlink_to("/dev/zero")
+    return folder / "x.yaml"
+
+
+def _folder(folder: Path) -> Path:
+    (folder / "x.yaml").mkdir()
+    (folder / "x.yaml" / "notes.txt").write_text("not a bank", "utf-8")
+    return folder / "x.yaml"
+
+
+NOT_FILES = {"fifo": _fifo, "dev-zero": _zero}
+
+
+@pytest.mark.parametrize("make", NOT_FILES.values(), ids=NOT_FILES.keys())
+@pytest.mark.parametrize("command", ["check", "export", "study"])
+def test_a_path_that_is_not_a_regular_file_is_refused_before_reading(
+    tmp_path: Path, make: Callable[[Path], Path], command: str
+) -> None:
+    """A pipe would block the reader forever, /dev/zero would be read without end."""
+    make(tmp_path)
+    argv = {
+        "check": ["check", "x.yaml"],
+        "export": ["export", "anki", "x.yaml", "-o", "p.apkg"],
+        "study": ["study", "--plain", "--data-dir", "data", "x.yaml"],
+    }[command]
+    result = run_quiz(*argv, cwd=tmp_path, timeout=20)
+    assert_refused(result, "x.yaml:1:1: error: this is a ", "not-a-file")
+
+
+def test_a_folder_named_like_a_bank_is_a_folder(tmp_path: Path) -> None:
+    _folder(tmp_path)
+    result = run_quiz("check", "x.yaml", cwd=tmp_path, timeout=20)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        result.stderr == "quiz check: error: x.yaml: no bank files (*.yaml, *.yml) in this folder\n"
+    )
+
+
+def test_a_folder_walk_skips_entries_that_are_not_regular_files(tmp_path: Path) -> None:
+    for make in (_fifo, _zero, _folder):
+        sub = tmp_path / make.__name__
+        sub.mkdir()
+        make(sub)
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "ok.yaml").write_text(MINIMAL, "utf-8")
+    result = run_quiz("check", ".", cwd=tmp_path, timeout=20)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert result.stdout.splitlines()[-1].startswith("1 bank checked (6 questions): 0 errors")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_a_file_without_read_permission_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(MINIMAL, "utf-8")
+    (tmp_path / "x.yaml").chmod(0)
+    result = run_quiz("check", "x.yaml", cwd=tmp_path)
+    assert_refused(
+        result, "x.yaml:1:1: error: cannot read the file: Permission denied", "unreadable"
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_file_that_fails_to_read_is_unreadable(tmp_path: Path) -> None:
+    """A regular file whose read fails even for root: /proc/self/mem at offset 0 (EIO)."""
+    (tmp_path / "x.yaml").symlink_to("/proc/self/mem")
+    result = run_quiz("check", "x.yaml", cwd=tmp_path)
+    assert_refused(result, "x.yaml:1:1: error: cannot read the file: ", "unreadable")
