@@ -140,6 +140,7 @@ def load_bank_files(files: Iterable[Path | BankFile]) -> list[Bank]:
 
     banks: list[Bank] = []
     findings = []
+    more_errors = 0
     for f in files:
         try:
             if isinstance(f, BankFile):
@@ -148,8 +149,9 @@ def load_bank_files(files: Iterable[Path | BankFile]) -> list[Bank]:
                 banks.append(load_bank(f))
         except BankLoadError as e:
             findings.extend(e.findings)
+            more_errors += e.more_errors
     if findings:
-        raise BankLoadError(findings)
+        raise BankLoadError(findings, more_errors)
     return banks
 
 

@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quiz.bank.catalog import MAX_FILE_BYTES, BankFileError, bank_digest, read_bank_bytes
-from quiz.bank.findings import BankLoadError, Finding, Severity
+from quiz.bank.findings import BankLoadError, Finding, FindingCollector, Severity
 from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import (
     Bank,
@@ -114,13 +114,14 @@ class _Builder:
 
     def __init__(self, path: str, budget: int) -> None:
         self.path = path
-        self.findings: list[Finding] = []
+        #: the errors reported (the first MAX_FINDINGS_PER_FILE of them; the rest counted)
+        self.found = FindingCollector(path)
         self.budget = budget
         self.question: str | None = None
         #: nodes already reported for a disallowed tag (not reported again as a wrong type)
         self.unsafe_nodes: set[int] = set()
         #: errors found so far, counting those not reported again (a part of the bank that
-        #: is built only when no error was found in it compares this count, not `findings`)
+        #: is built only when no error was found in it compares this count)
         self.errors = 0
 
     # -- reporting ------------------------------------------------------------------------
@@ -129,11 +130,19 @@ class _Builder:
         if rule == "wrong-type" and id(node) in self.unsafe_nodes:
             return
         p = node if isinstance(node, Pos) else _pos(node)
-        self.findings.append(
-            Finding(
-                self.path, p.line, p.col, Severity.ERROR, rule, safe_line(message), self.question
-            )
+        question = self.question
+        self.found.offer(
+            p.line,
+            p.col,
+            Severity.ERROR,
+            lambda: Finding(
+                self.path, p.line, p.col, Severity.ERROR, rule, safe_line(message), question
+            ),
         )
+
+    def load_error(self) -> BankLoadError:
+        """The errors reported, as the exception that carries them."""
+        return BankLoadError(self.found.findings(), self.found.more_errors)
 
     # -- structural guards ----------------------------------------------------------------
     def check_tree(self, node: Node, depth: int = 0) -> bool:
@@ -882,14 +891,14 @@ def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
         )
     builder = _Builder(path, budget=2 * len(data) + 10_000)
     if not builder.check_tree(root):
-        raise BankLoadError(builder.findings)
+        raise builder.load_error()
     bank = builder.bank(root, file, bank_digest(data))
-    if builder.findings or bank is None:
-        # Structural errors first (they can hide others), then in file order.
-        findings = builder.findings or [
-            Finding(path, 1, 1, Severity.ERROR, "invalid", "the bank is not valid")
-        ]
-        raise BankLoadError(sorted(findings, key=lambda f: (f.line, f.col)))
+    if builder.found:
+        raise builder.load_error()  # in file order; the first MAX_FINDINGS_PER_FILE
+    if bank is None:
+        raise BankLoadError(
+            [Finding(path, 1, 1, Severity.ERROR, "invalid", "the bank is not valid")]
+        )
     return bank
 
 

@@ -195,3 +195,33 @@ def test_a_file_that_fails_to_read_is_unreadable(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").symlink_to("/proc/self/mem")
     result = run_quiz("check", "x.yaml", cwd=tmp_path)
     assert_refused(result, "x.yaml:1:1: error: cannot read the file: ", "unreadable")
+
+
+# -- 5. millions of findings ------------------------------------------------------------------
+
+HEAD = "id: b\ntitle: T\ndescription: D\nversion: '1'\nsources: [{id: doc, title: A}]\n"
+
+
+def test_a_bank_with_millions_of_errors_shows_the_first_hundred_and_a_count(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "big.yaml").write_text(HEAD + "questions: [" + "1," * 1_000_000 + "1]\n")
+    (tmp_path / "ok.yaml").write_text(MINIMAL, "utf-8")
+    result = run_quiz("check", "big.yaml", "ok.yaml", cwd=tmp_path, timeout=120)
+    lines = assert_refused(result, "big.yaml:6:", "wrong-type")
+    assert len(lines) == 101
+    assert lines[-1] == (
+        "big.yaml:6:213: note: \u2026 and 999,901 more errors in this file from here on "
+        "(only the first 100 are shown) [too-many-findings]"
+    )
+    assert result.stdout.splitlines()[-1].startswith(
+        "2 banks checked (6 questions): 1000001 errors"
+    )
+
+
+def test_export_shows_the_first_hundred_errors_too(tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_text(HEAD + "questions: [" + "1," * 5_000 + "1]\n")
+    result = run_quiz("export", "anki", "big.yaml", "-o", "p.apkg", cwd=tmp_path)
+    lines = assert_refused(result, "big.yaml:6:", "too-many-findings")
+    assert len(lines) == 101
+    assert not (tmp_path / "p.apkg").exists()

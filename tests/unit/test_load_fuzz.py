@@ -48,7 +48,7 @@ def outcome(data: bytes) -> Bank | BankLoadError:
     except BankLoadError as e:
         assert e.findings, "a BankLoadError carries at least one finding"
         for f in e.findings:
-            assert f.severity is Severity.ERROR
+            assert f.severity is Severity.ERROR or f.rule == "too-many-findings"
             assert f.line >= 1 and f.col >= 1
             assert f.path == "fuzz.yaml"
             assert f.rule and f.message
