@@ -17,10 +17,12 @@ genanki is imported here, so import this module only when exporting.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 import zipfile
@@ -377,10 +379,17 @@ def write_package(decks: Sequence[genanki.Deck], out: Path, timestamp: float) ->
     """Write decks to `out` as an .apkg stamped with `timestamp`; returns the number of cards.
 
     The file appears whole or not at all (written beside `out`, then renamed). OSError when the
-    folder cannot be written.
+    folder cannot be written, or when `out` exists and is not a regular file.
     """
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
+    try:
+        mode = os.stat(out).st_mode
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISREG(mode):  # a folder, a device, a pipe: never replaced
+            raise OSError(errno.EEXIST, "exists and is not a regular file", str(out))
     with tempfile.TemporaryDirectory(prefix="quiz-anki-") as tmp:
         db_path = os.path.join(tmp, "collection.anki2")
         conn = sqlite3.connect(db_path)
@@ -390,6 +399,8 @@ def write_package(decks: Sequence[genanki.Deck], out: Path, timestamp: float) ->
             genanki.Package(list(decks)).write_to_db(cursor, timestamp, ids)
             conn.commit()
             cards = int(cursor.execute("SELECT count() FROM cards").fetchone()[0])
+        except sqlite3.Error as e:  # e.g. the temporary folder's disk is full
+            raise OSError(errno.EIO, f"cannot build the collection ({e})") from None
         finally:
             conn.close()
         date = _zip_date(timestamp)

@@ -225,3 +225,86 @@ def test_export_shows_the_first_hundred_errors_too(tmp_path: Path) -> None:
     lines = assert_refused(result, "big.yaml:6:", "too-many-findings")
     assert len(lines) == 101
     assert not (tmp_path / "p.apkg").exists()
+
+
+# -- 6. export -o never replaces a bank, a folder or a device ---------------------------------
+
+
+def _export(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return run_quiz("export", "anki", *argv, cwd=folder, timeout=60)
+
+
+def _refused_output(result: subprocess.CompletedProcess[str], reason: str) -> None:
+    assert result.returncode in (1, 2), (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("quiz export anki: error: "), result.stderr
+    assert reason in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["b.yaml", "bank.txt"])
+def test_export_refuses_to_write_over_an_input_bank(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text(MINIMAL, "utf-8")
+    reason = "is a bank file name" if name.endswith(".yaml") else "is the input bank"
+    _refused_output(_export(tmp_path, name, "-o", name), reason)
+    assert (tmp_path / name).read_text("utf-8") == MINIMAL
+
+
+def test_export_refuses_any_bank_file_name_and_a_link_to_an_input(tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(MINIMAL, "utf-8")
+    (tmp_path / "other.yml").write_text("keep", "utf-8")
+    _refused_output(_export(tmp_path, "b.yaml", "-o", "other.yml"), "is a bank file name")
+    (tmp_path / "link.apkg").symlink_to("b.yaml")
+    _refused_output(_export(tmp_path, "b.yaml", "-o", "link.apkg"), "is the input bank")
+    assert (tmp_path / "other.yml").read_text("utf-8") == "keep"
+    assert (tmp_path / "b.yaml").read_text("utf-8") == MINIMAL
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link-to-fifo"])
+def test_export_refuses_an_output_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "b.yaml").write_text(MINIMAL, "utf-8")
+    if kind == "folder":
+        (tmp_path / "out").mkdir()
+    else:
+        os.mkfifo(tmp_path / ("out" if kind == "fifo" else "pipe"))
+        if kind == "link-to-fifo":
+            (tmp_path / "out").symlink_to("pipe")
+    before = os.lstat(tmp_path / "out")
+    reason = "is a folder" if kind == "folder" else "is not a regular file"
+    _refused_output(_export(tmp_path, "b.yaml", "-o", "out"), reason)
+    after = os.lstat(tmp_path / "out")
+    assert (before.st_mode, before.st_ino) == (after.st_mode, after.st_ino)
+
+
+def test_a_normal_export_still_writes_and_replaces_an_old_package(tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(MINIMAL, "utf-8")
+    (tmp_path / "p.apkg").write_bytes(b"old")
+    result = _export(tmp_path, "b.yaml", "-o", "p.apkg")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p.apkg").read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml", "p.apkg"]
+
+
+def test_an_interrupted_export_leaves_the_old_package_and_no_partial_file(tmp_path: Path) -> None:
+    """The process may write no more than 100 bytes per file (RLIMIT_FSIZE): the write
+    fails part-way, as on a full disk."""
+    import resource
+
+    (tmp_path / "b.yaml").write_text(MINIMAL, "utf-8")
+    (tmp_path / "p.apkg").write_bytes(b"old")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "export", "anki", "b.yaml", "-o", "p.apkg"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        preexec_fn=limit,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    _refused_output(result, "cannot write p.apkg")
+    assert (tmp_path / "p.apkg").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml", "p.apkg"]
