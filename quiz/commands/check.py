@@ -21,6 +21,7 @@ from pathlib import Path
 
 from quiz.bank.discover import BANK_SUFFIXES, find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError, Finding, Severity
+from quiz.safe_text import safe_line
 
 
 @dataclass
@@ -55,7 +56,7 @@ class BankResult:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "path": self.path,
+            "path": safe_line(self.path),
             "id": self.bank_id,
             "questions": self.questions,
             "reading_grade": (None if self.reading_grade is None else round(self.reading_grade, 2)),
@@ -116,13 +117,13 @@ def run(args: argparse.Namespace) -> int:
     n_warnings = sum(r.warning_count for r in results)
 
     for problem in problems:
-        print(f"quiz check: error: {problem}", file=sys.stderr)
+        print(f"quiz check: error: {safe_line(problem)}", file=sys.stderr)
     if args.format == "json":
         out = {
             "banks": [r.to_json() for r in results],
             "errors": n_errors,
             "warnings": n_warnings,
-            "missing": problems,
+            "missing": [safe_line(p) for p in problems],
         }
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:

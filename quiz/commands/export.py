@@ -101,7 +101,7 @@ def run_anki(paths: list[Path], output: Path) -> int:
     except OSError as e:
         return _error(f"cannot write {output}: {e.strerror or e}")
     print(
-        f"Wrote {summary.path}: {summary.decks} deck(s), {summary.notes} note(s), "
+        f"Wrote {safe_line(str(summary.path))}: {summary.decks} deck(s), {summary.notes} note(s), "
         f"{summary.cards} card(s)"
     )
     return 0

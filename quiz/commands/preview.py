@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from quiz.bank.findings import BankLoadError
 from quiz.bank.model import Bank, Question, QuestionType
 from quiz.commands.study import BankSelectionError, load_banks, resolve_bank_files
-from quiz.safe_text import safe_text
+from quiz.safe_text import safe_line, safe_text
 
 WIDTH = 78
 
@@ -72,10 +72,11 @@ def run(args: argparse.Namespace) -> int:
             print(f.format(), file=sys.stderr)
         return 1
     except BankSelectionError as e:
-        print(f"quiz preview: {e}", file=sys.stderr)
+        for line in str(e).splitlines():
+            print(f"quiz preview: {safe_line(line)}", file=sys.stderr)
         return 1
     if args.question and not any(q.id == args.question for b in banks for q in b.questions):
-        print(f"quiz preview: no question with id '{args.question}'", file=sys.stderr)
+        print(f"quiz preview: no question with id '{safe_line(args.question)}'", file=sys.stderr)
         return 1
     for bank in banks:
         if args.question and not any(q.id == args.question for q in bank.questions):

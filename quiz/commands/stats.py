@@ -13,6 +13,7 @@ import sys
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.commands.study import utc_now
+from quiz.safe_text import safe_line
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = ReviewStore.open(args.data_dir)
     except (StoreError, OSError) as e:
-        print(f"quiz: {e}", file=sys.stderr)
+        print(f"quiz: {safe_line(str(e))}", file=sys.stderr)
         return 1
     with store:
         for notice in store.notices:

@@ -25,6 +25,7 @@ from quiz.bank.catalog import BankCatalog, BankFile, load_bank_files, read_bank_
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.engine.overview import check_unique_ids
+from quiz.safe_text import safe_line
 
 if TYPE_CHECKING:
     from quiz.bank.model import Bank
@@ -124,7 +125,7 @@ def _report(e: Exception) -> None:
             print(f.format(), file=sys.stderr)
     else:
         for line in str(e).splitlines():
-            print(f"quiz: {line}", file=sys.stderr)
+            print(f"quiz: {safe_line(line)}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = ReviewStore.open(args.data_dir)
     except (StoreError, OSError) as e:
-        print(f"quiz: {e}", file=sys.stderr)
+        print(f"quiz: {safe_line(str(e))}", file=sys.stderr)
         return 1
     try:
         try:

@@ -312,17 +312,27 @@ def deck_description(bank: Bank) -> str:
     return escape_text(bank.description)
 
 
+#: The latest time a package can carry: the zip format stores years up to 2107.
+MAX_TIMESTAMP = 4354819198  # 2107-12-31 23:59:58 UTC
+
+
 def export_timestamp(environ: Mapping[str, str], now: float) -> float:
     """The time to stamp on an export: `SOURCE_DATE_EPOCH` when set, else `now`.
 
-    Raises ValueError when `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds.
+    Raises ValueError when `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds
+    (ASCII digits) from 0 to `MAX_TIMESTAMP`. The reproducible-builds specification asks a
+    tool to fail on a malformed value rather than fall back to the clock, which would
+    quietly make a build that is not reproducible; "-5", "abc" and a number too large for
+    a date (99999999999999999999 overflowed the zip date and SQLite) are refused.
     """
     raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return now
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > MAX_TIMESTAMP:
+        shown = raw if len(raw) <= 40 else raw[:39] + "\u2026"
         raise ValueError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {raw!r}"
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, from 0 to "
+            f"{MAX_TIMESTAMP} (the end of 2107), not {shown!r}"
         )
     return float(int(raw))
 

@@ -308,3 +308,80 @@ def test_an_interrupted_export_leaves_the_old_package_and_no_partial_file(tmp_pa
     _refused_output(result, "cannot write p.apkg")
     assert (tmp_path / "p.apkg").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml", "p.apkg"]
+
+
+# -- 7. SOURCE_DATE_EPOCH out of range; file names that are not UTF-8 -------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999", "-5", "abc", "\u0661\u0662", "4354819199"]
+)
+def test_a_bad_source_date_epoch_is_a_clear_error(tmp_path: Path, value: str) -> None:
+    (tmp_path / "b.yaml").write_text(MINIMAL, "utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": value}
+    result = run_quiz("export", "anki", "b.yaml", "-o", "p.apkg", cwd=tmp_path, env=env)
+    _refused_output(result, "SOURCE_DATE_EPOCH must be a whole number of seconds")
+    assert not (tmp_path / "p.apkg").exists()
+
+
+def _bytes_named(folder: Path, name: bytes, data: bytes) -> str:
+    fd = os.open(os.path.join(os.fsencode(folder), name), os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, data)
+    os.close(fd)
+    return os.fsdecode(name)
+
+
+STRICT = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "."],
+        ["check", "--format", "json", "."],
+        ["check", "bad\udcff.yaml", "nope\udcfe.yaml"],
+        ["export", "anki", ".", "-o", "p.apkg"],
+        ["export", "anki", "nope\udcfe.yaml", "-o", "p.apkg"],
+        ["study", "--plain", "--data-dir", "data", "bad\udcff.yaml"],
+        ["preview", "bad\udcff.yaml"],
+        ["preview", "nope\udcfe.yaml"],
+    ],
+    ids=[
+        "check",
+        "check-json",
+        "check-named",
+        "export",
+        "export-missing",
+        "study",
+        "preview",
+        "preview-missing",
+    ],
+)
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path, argv: list[str]) -> None:
+    """Even on a terminal whose output refuses lone surrogates (errors='strict')."""
+    _bytes_named(tmp_path, b"bad\xff.yaml", b"id: [\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", *argv],
+        capture_output=True,
+        cwd=tmp_path,
+        env=STRICT,
+        timeout=60,
+    )
+    out = (result.stdout + result.stderr).decode("utf-8")  # valid UTF-8, no raw 0xff
+    assert result.returncode == 1, out
+    assert "Traceback" not in out
+    assert "\\udcff" in out or "\\udcfe" in out, out
+
+
+def test_a_good_bank_and_a_package_with_non_utf8_names(tmp_path: Path) -> None:
+    _bytes_named(tmp_path, b"good\xff.yaml", MINIMAL.encode("utf-8"))
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "export", "anki", ".", "-o", "out\udcfe.apkg"],
+        capture_output=True,
+        cwd=tmp_path,
+        env=STRICT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("utf-8").startswith("Wrote out\\udcfe.apkg: 1 deck(s)")
+    assert (tmp_path / "out\udcfe.apkg").exists()
