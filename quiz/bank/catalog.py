@@ -19,6 +19,8 @@ Nothing here imports the YAML parser or the bank model until a bank is parsed.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -34,7 +36,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Part of every digest, with the package version. Bump it whenever the loader would accept,
 #: reject or build a bank differently, so that files checked by an older loader (even of
 #: the same version, in a checkout) are loaded and checked again.
-LOADER_REVISION = "2"  # 2: control characters and bidi overrides refused
+LOADER_REVISION = "2"  # 2: control characters, any written tag, bad cloze numbers refused
 _DIGEST_PREFIX = f"patient-quiz {__version__} loader {LOADER_REVISION}\n".encode()
 
 
@@ -54,16 +56,78 @@ class BankFile(NamedTuple):
         return bank_digest(self.data)
 
 
+class BankFileError(Exception):
+    """A named bank file cannot be read as one: why, with the rule id a finding carries."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def _too_large(size: int | None) -> BankFileError:
+    said = f"{size:,} bytes" if size is not None else f"more than {MAX_FILE_BYTES:,} bytes"
+    return BankFileError(
+        "file-too-large", f"the file is {said}; a bank may be at most {MAX_FILE_BYTES:,} bytes"
+    )
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_a_file(mode: int) -> BankFileError:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return BankFileError("not-a-file", f"this is {kind}, not a bank file")
+
+
+def read_bank_bytes(path: Path) -> bytes:
+    """The bytes of one bank file, read safely whatever the path names.
+
+    The path (a symbolic link is followed) must be a regular file: a named pipe would block
+    the reader forever, and a device such as /dev/zero would never end. It is checked
+    before opening, opened without blocking (so a pipe swapped in meanwhile cannot block
+    either), checked again on the open descriptor, and read to at most `MAX_FILE_BYTES` + 1
+    bytes whatever its size claims. Raises `BankFileError`.
+    """
+    try:
+        if not stat.S_ISREG(mode := os.stat(path).st_mode):
+            raise _not_a_file(mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise _not_a_file(info.st_mode)
+            if info.st_size > MAX_FILE_BYTES:
+                raise _too_large(info.st_size)
+            chunks: list[bytes] = []
+            left = MAX_FILE_BYTES + 1
+            while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise BankFileError("unreadable", f"cannot read the file: {e.strerror or e}") from None
+    data = b"".join(chunks)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(None)
+    return data
+
+
 def read_bank_files(paths: Iterable[Path]) -> list[BankFile] | None:
     """Each file's bytes; None if a file cannot be read or is larger than a bank may be
     (loading the paths then reports why, at the file)."""
     read = []
     try:
         for p in paths:
-            if p.stat().st_size > MAX_FILE_BYTES:
-                return None
-            read.append(BankFile(p, p.read_bytes()))
-    except OSError:
+            read.append(BankFile(p, read_bank_bytes(p)))
+    except BankFileError:
         return None
     return read
 
@@ -76,6 +140,7 @@ def load_bank_files(files: Iterable[Path | BankFile]) -> list[Bank]:
 
     banks: list[Bank] = []
     findings = []
+    more_errors = 0
     for f in files:
         try:
             if isinstance(f, BankFile):
@@ -84,8 +149,9 @@ def load_bank_files(files: Iterable[Path | BankFile]) -> list[Bank]:
                 banks.append(load_bank(f))
         except BankLoadError as e:
             findings.extend(e.findings)
+            more_errors += e.more_errors
     if findings:
-        raise BankLoadError(findings)
+        raise BankLoadError(findings, more_errors)
     return banks
 
 

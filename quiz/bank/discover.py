@@ -29,6 +29,11 @@ def shipped_decks_dir() -> Path:
 def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """Expand files and folders into bank files (sorted, folders searched recursively).
 
+    In a folder, only regular files (or links to them) named *.yaml or *.yml are banks: a
+    named pipe, a device, a folder or a broken link with such a name is skipped. A path
+    named on its own is kept whatever it is, and reading it refuses anything but a regular
+    file (`quiz.bank.catalog.read_bank_bytes`), with an error at the file.
+
     Returns (bank files, paths that do not exist).
     """
     found: list[Path] = []

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz.bank.findings import Finding, Severity
+from quiz.bank.findings import Finding, FindingCollector, Severity
 from quiz.bank.model import CHOICE_TYPES, Bank, Pos, Question, QuestionType
 from quiz.bank.readability import TextCounts, question_counts
 
@@ -99,8 +99,11 @@ RULE_IDS: frozenset[str] = frozenset(r.id for r in RULES)
 class LintReport:
     """What linting a bank produced: its warnings and its pooled reading grade."""
 
+    #: sorted by position; past MAX_FINDINGS_PER_FILE, a note stands for the rest
     findings: list[Finding]
     reading_grade: float
+    #: warnings found past the cap (counted, not kept)
+    more_warnings: int = 0
 
 
 # -- text helpers -------------------------------------------------------------------------
@@ -257,7 +260,8 @@ class _Linter:
     def __init__(self, bank: Bank, path: str) -> None:
         self.bank = bank
         self.path = path
-        self.findings: list[Finding] = []
+        #: the warnings (the first MAX_FINDINGS_PER_FILE of them; the rest counted)
+        self.found = FindingCollector(path)
 
     def warn(self, q: Question | None, pos: Pos, rule: str, message: str) -> None:
         """A warning, unless the question silences this rule with `lint_ignore`."""
@@ -266,8 +270,12 @@ class _Linter:
 
     def _add(self, q: Question | None, pos: Pos, rule: str, message: str) -> None:
         qid = q.id if q is not None else None
-        self.findings.append(
-            Finding(self.path, pos.line, pos.col, Severity.WARNING, rule, message, qid)
+        self.found.offer(
+            pos.line,
+            pos.col,
+            Severity.WARNING,
+            lambda: Finding(self.path, pos.line, pos.col, Severity.WARNING, rule, message, qid),
+            tie=rule,
         )
 
     def run(self) -> LintReport:
@@ -291,8 +299,7 @@ class _Linter:
                 f"{BANK_GRADE_LIMIT:g} or lower: shorter sentences, plainer words",
             )
         self.unknown_ignores()
-        self.findings.sort(key=lambda f: (f.line, f.col, f.rule))
-        return LintReport(self.findings, grade)
+        return LintReport(self.found.findings(), grade, self.found.more_warnings)
 
     def unknown_ignores(self) -> None:
         """Warn about unknown ids in `lint_ignore`, where they are written.

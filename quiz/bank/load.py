@@ -16,11 +16,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.bank.catalog import MAX_FILE_BYTES, bank_digest
-from quiz.bank.findings import BankLoadError, Finding, Severity
+from quiz.bank.catalog import MAX_FILE_BYTES, BankFileError, bank_digest, read_bank_bytes
+from quiz.bank.findings import BankLoadError, Finding, FindingCollector, Severity
 from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import (
-    CLOZE_RE,
     Bank,
     Option,
     Pos,
@@ -28,6 +27,7 @@ from quiz.bank.model import (
     QuestionType,
     Source,
     SourceRef,
+    cloze_spans,
 )
 from quiz.safe_text import character_name, safe_line, unsafe_characters
 
@@ -35,6 +35,12 @@ from quiz.safe_text import character_name, safe_line, unsafe_characters
 MAX_DEPTH = 32
 #: Options of a single/multi question.
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
+#: Cloze numbers Anki accepts: it reads N as a 16-bit number and makes card N-1 of the
+#: note; `{{c65536::x}}` is left as literal text (showing the answer), a card number past
+#: 65535 makes its importer refuse the whole package, and `c0` makes no card.
+MIN_CLOZE_NUMBER, MAX_CLOZE_NUMBER = 1, 65535
+#: Deletions in one cloze prompt: each is a blank the learner types (a field on screen).
+MAX_CLOZE_DELETIONS = 50
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -108,22 +114,35 @@ class _Builder:
 
     def __init__(self, path: str, budget: int) -> None:
         self.path = path
-        self.findings: list[Finding] = []
+        #: the errors reported (the first MAX_FINDINGS_PER_FILE of them; the rest counted)
+        self.found = FindingCollector(path)
         self.budget = budget
         self.question: str | None = None
         #: nodes already reported for a disallowed tag (not reported again as a wrong type)
         self.unsafe_nodes: set[int] = set()
+        #: errors found so far, counting those not reported again (a part of the bank that
+        #: is built only when no error was found in it compares this count)
+        self.errors = 0
 
     # -- reporting ------------------------------------------------------------------------
     def error(self, node: Node | Pos, rule: str, message: str) -> None:
+        self.errors += 1
         if rule == "wrong-type" and id(node) in self.unsafe_nodes:
             return
         p = node if isinstance(node, Pos) else _pos(node)
-        self.findings.append(
-            Finding(
-                self.path, p.line, p.col, Severity.ERROR, rule, safe_line(message), self.question
-            )
+        question = self.question
+        self.found.offer(
+            p.line,
+            p.col,
+            Severity.ERROR,
+            lambda: Finding(
+                self.path, p.line, p.col, Severity.ERROR, rule, safe_line(message), question
+            ),
         )
+
+    def load_error(self) -> BankLoadError:
+        """The errors reported, as the exception that carries them."""
+        return BankLoadError(self.found.findings(), self.found.more_errors)
 
     # -- structural guards ----------------------------------------------------------------
     def check_tree(self, node: Node, depth: int = 0) -> bool:
@@ -147,24 +166,20 @@ class _Builder:
                 self.error(n, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
                 return False
             if n.tag not in _PLAIN_TAGS:
-                self.unsafe_nodes.add(id(n))
-                self.error(
-                    n,
-                    "unsafe-tag",
-                    f"the tag '{_shown(n.tag)}' is not allowed: a bank holds only plain text, "
-                    "numbers, true/false, lists and mappings",
-                )
+                self.unsafe_tag(n)
                 continue
             if isinstance(n, ScalarNode):
                 self.check_characters(n)
             elif isinstance(n, MappingNode):
                 seen: dict[object, Node] = {}
                 for k, v in n.value:
-                    if isinstance(k, ScalarNode):
+                    if isinstance(k, ScalarNode) and k.tag == _T + "merge":
+                        self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
+                    elif k.tag not in _PLAIN_TAGS:
+                        self.unsafe_tag(k)
+                    elif isinstance(k, ScalarNode):
                         self.check_characters(k)
-                        if k.tag == _T + "merge" or k.value == "<<" and k.tag != _STR:
-                            self.error(k, "unsafe-tag", "merge keys ('<<') are not supported")
-                        elif k.value in seen:
+                        if k.value in seen:
                             first = _pos(seen[k.value])
                             self.error(
                                 k,
@@ -179,6 +194,16 @@ class _Builder:
             elif isinstance(n, SequenceNode):
                 stack.extend((c, d + 1) for c in n.value)
         return True
+
+    def unsafe_tag(self, node: Node) -> None:
+        """Report a node's tag (`!!binary`, `!foo`, a `%TAG` shorthand): a bank has none."""
+        self.unsafe_nodes.add(id(node))
+        self.error(
+            node,
+            "unsafe-tag",
+            f"the tag '{_shown(node.tag)}' is not allowed: a bank holds only plain text, "
+            "numbers, true/false, lists and mappings",
+        )
 
     def check_characters(self, node: ScalarNode) -> None:
         """Refuse terminal control characters and bidirectional overrides in bank text.
@@ -404,7 +429,7 @@ class _Builder:
     def _question_body(
         self, node: Node, m: dict[str, tuple[ScalarNode, Node]], source_ids: set[str]
     ) -> Question | None:
-        n_errors = len(self.findings)
+        n_errors = self.errors
         qid = self.slug(self.require(m, "id", node, "a question"), "question id")
         qtype: QuestionType | None = None
         type_node = self.require(m, "type", node, "a question")
@@ -470,10 +495,15 @@ class _Builder:
             elif qtype is QuestionType.CLOZE and prompt is not None and "prompt" in m:
                 self.cloze(m["prompt"][1], prompt)
 
-        if len(self.findings) > n_errors:
+        if (
+            self.errors > n_errors
+            or qid is None
+            or qtype is None
+            or prompt is None
+            or explanation is None
+            or ref is None
+        ):
             return None
-        assert qid is not None and qtype is not None and prompt is not None
-        assert explanation is not None and ref is not None
         return Question(
             id=qid,
             type=qtype,
@@ -557,16 +587,33 @@ class _Builder:
         return out
 
     def cloze(self, node: Node, prompt: str) -> None:
-        deletions = list(CLOZE_RE.finditer(prompt))
-        if not any(d.group(1) == "1" for d in deletions):
+        deletions = cloze_spans(prompt)
+        if not any(d.number == 1 for d in deletions):
             self.error(
                 node, "cloze-missing", "a cloze prompt needs at least one {{c1::hidden text}}"
             )
         for d in deletions:
-            if not d.group(2).strip():
+            if not d.text.strip():
                 self.error(
-                    node, "cloze-missing", f"the deletion '{_shown(d.group(0))}' hides nothing"
+                    node,
+                    "cloze-missing",
+                    f"the deletion '{_shown(prompt[d.start : d.end])}' hides nothing",
                 )
+            if not MIN_CLOZE_NUMBER <= d.number <= MAX_CLOZE_NUMBER:
+                self.error(
+                    node,
+                    "cloze-number",
+                    f"the deletion '{_shown(prompt[d.start : d.end])}' is numbered "
+                    f"{_shown(d.digits, 24)}: a cloze number must be {MIN_CLOZE_NUMBER} to "
+                    f"{MAX_CLOZE_NUMBER} (Anki's limit)",
+                )
+        if len(deletions) > MAX_CLOZE_DELETIONS:
+            self.error(
+                node,
+                "cloze-count",
+                f"the prompt has {len(deletions):,} deletions; a cloze prompt may have at "
+                f"most {MAX_CLOZE_DELETIONS} (each is a blank to type)",
+            )
         if prompt.count("{{") != len(deletions):
             self.error(
                 node,
@@ -636,10 +683,21 @@ def _too_deep(path: str, mark: Any) -> BankLoadError:
     )
 
 
+def _written_tag(tag: str) -> str:
+    """An explicit core tag as written (`!!str`), so that it is refused like any other tag.
+
+    Only a tag the parser resolved itself is one of `_PLAIN_TAGS`; one written in the file,
+    even `!!str` or `!!bool`, would otherwise pass as plain, and `correct: !!bool "maybe"`
+    would quietly mean false.
+    """
+    return "!!" + tag[len(_T) :]
+
+
 def _compose(text: str, path: str) -> Node | None:
     """Compose the file's single YAML document into nodes, from the parser's events.
 
-    This does what `yaml.compose` does, with three differences. It is iterative: libyaml's
+    This does what `yaml.compose` does, with four differences. A core tag written in the
+    file (`!!str`) keeps its written form (see `_written_tag`). It is iterative: libyaml's
     composer recurses in C, and 100,000 '[' overflowed the C stack (a segfault); here the
     nesting is counted as events arrive and refused past MAX_DEPTH, so memory stays bounded.
     Implicit tags are resolved once per distinct (value, style) pair, since a bank repeats
@@ -685,6 +743,8 @@ def _compose(text: str, path: str) -> Node | None:
                     tag = resolved.get(key)
                     if tag is None:
                         tag = resolved[key] = resolve(ScalarNode, event.value, event.implicit)
+                elif tag in _PLAIN_TAGS:
+                    tag = _written_tag(tag)
                 node: Node = ScalarNode(
                     tag, event.value, event.start_mark, event.end_mark, style=event.style
                 )
@@ -704,6 +764,8 @@ def _compose(text: str, path: str) -> Node | None:
                 tag = event.tag
                 if tag is None or tag == "!":
                     tag = resolve(node_class, None, event.implicit)
+                elif tag in _PLAIN_TAGS:
+                    tag = _written_tag(tag)
                 node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
                 if event.anchor is not None:
                     remember(event.anchor, node, event.start_mark)
@@ -829,14 +891,14 @@ def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
         )
     builder = _Builder(path, budget=2 * len(data) + 10_000)
     if not builder.check_tree(root):
-        raise BankLoadError(builder.findings)
+        raise builder.load_error()
     bank = builder.bank(root, file, bank_digest(data))
-    if builder.findings or bank is None:
-        # Structural errors first (they can hide others), then in file order.
-        findings = builder.findings or [
-            Finding(path, 1, 1, Severity.ERROR, "invalid", "the bank is not valid")
-        ]
-        raise BankLoadError(sorted(findings, key=lambda f: (f.line, f.col)))
+    if builder.found:
+        raise builder.load_error()  # in file order; the first MAX_FINDINGS_PER_FILE
+    if bank is None:
+        raise BankLoadError(
+            [Finding(path, 1, 1, Severity.ERROR, "invalid", "the bank is not valid")]
+        )
     return bank
 
 
@@ -849,39 +911,14 @@ def display_path(path: Path) -> str:
 
 
 def load_bank(path: Path | str) -> Bank:
-    """Load one bank file. Raises BankLoadError (with file:line:col findings) on any problem."""
+    """Load one bank file. Raises BankLoadError (with file:line:col findings) on any problem,
+    including a path that is not a regular file (see `read_bank_bytes`)."""
     p = Path(path)
     shown = display_path(p)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BankLoadError(
-                [
-                    Finding(
-                        shown,
-                        1,
-                        1,
-                        Severity.ERROR,
-                        "file-too-large",
-                        f"the file is {size:,} bytes; a bank may be at most "
-                        f"{MAX_FILE_BYTES:,} bytes",
-                    )
-                ]
-            )
-        data = p.read_bytes()
-    except OSError as e:
-        raise BankLoadError(
-            [
-                Finding(
-                    shown,
-                    1,
-                    1,
-                    Severity.ERROR,
-                    "unreadable",
-                    f"cannot read the file: {e.strerror or e}",
-                )
-            ]
-        ) from None
+        data = read_bank_bytes(p)
+    except BankFileError as e:
+        raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, e.rule, e.message)]) from None
     return load_bank_bytes(data, shown, p)
 
 

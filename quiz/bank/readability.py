@@ -23,7 +23,7 @@ from functools import lru_cache
 import textstat
 
 from quiz.bank.gcpause import gc_paused
-from quiz.bank.model import CHOICE_TYPES, Bank, Question, QuestionType
+from quiz.bank.model import CHOICE_TYPES, Bank, Question, QuestionType, cloze_revealed
 
 #: Syllable counts for words textstat gets wrong (lowercase keys; letters as spoken for
 #: abbreviations: "EMG" is E-M-G).
@@ -75,7 +75,6 @@ SYLLABLE_OVERRIDES: dict[str, int] = {
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 #: A sentence ends at . ! or ? (repeated or not) followed by a space or the end.
 _SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s|$)")
-_CLOZE_RE = re.compile(r"\{\{c\d+::(.*?)(?:::.*?)?\}\}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,7 @@ def count_text(text: str) -> TextCounts:
 
     A piece that does not end with . ! or ? still counts as one sentence.
     """
-    words = _WORD_RE.findall(_CLOZE_RE.sub(r"\1", text))
+    words = _WORD_RE.findall(cloze_revealed(text))
     if not words:
         return TextCounts()
     sentences = 0

@@ -2,7 +2,8 @@
 
 Each bank file is loaded (every error reported at file:line:col) and, when it loads, linted
 (warnings with a rule id). Text output is one `file:line:col: severity: message [rule]` line
-per finding and a one-line summary; JSON output is one object with a record per bank. Exit
+per finding (at most 100 per file, then one line "… and N more errors in this file from here
+on") and a one-line summary; JSON output is one object with a record per bank. Exit
 status: 0 with no errors (with --strict, no warnings either), 1 otherwise; argparse gives 2
 on a usage error. A path that does not exist, or a folder that holds no bank, is an error.
 
@@ -30,7 +31,11 @@ class BankResult:
     bank_id: str | None = None
     questions: int = 0
     reading_grade: float | None = None
+    #: at most MAX_FINDINGS_PER_FILE, then a note about the rest
     findings: list[Finding] = field(default_factory=list)
+    #: errors and warnings found past the cap (counted, not kept)
+    more_errors: int = 0
+    more_warnings: int = 0
 
     @property
     def errors(self) -> list[Finding]:
@@ -40,14 +45,24 @@ class BankResult:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.more_warnings
+
     def to_json(self) -> dict[str, object]:
         return {
-            "path": self.path,
+            "path": safe_line(self.path),
             "id": self.bank_id,
             "questions": self.questions,
             "reading_grade": (None if self.reading_grade is None else round(self.reading_grade, 2)),
             "errors": [f.to_json() for f in self.errors],
             "warnings": [f.to_json() for f in self.warnings],
+            "more_errors": self.more_errors,
+            "more_warnings": self.more_warnings,
         }
 
 
@@ -62,6 +77,7 @@ def check_file(path: Path) -> BankResult:
         bank = load_bank(path)
     except BankLoadError as e:
         result.findings = list(e.findings)
+        result.more_errors = e.more_errors
         return result
     with gc_paused():  # linear at any size: see gc_paused
         report = lint_bank_report(bank)
@@ -69,6 +85,7 @@ def check_file(path: Path) -> BankResult:
     result.questions = len(bank.questions)
     result.reading_grade = report.reading_grade
     result.findings = report.findings
+    result.more_warnings = report.more_warnings
     return result
 
 
@@ -95,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
 
         load_dictionary()
     results = [check_file(f) for f in files]
-    n_errors = sum(len(r.errors) for r in results) + len(problems)
-    n_warnings = sum(len(r.warnings) for r in results)
+    n_errors = sum(r.error_count for r in results) + len(problems)
+    n_warnings = sum(r.warning_count for r in results)
 
     for problem in problems:
         report("quiz check: error", problem)
@@ -105,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             "banks": [r.to_json() for r in results],
             "errors": n_errors,
             "warnings": n_warnings,
-            "missing": problems,
+            "missing": [safe_line(p) for p in problems],
         }
         print(safe_json(out))
     else:

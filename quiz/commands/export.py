@@ -1,7 +1,9 @@
 """`quiz export anki [PATH ...] -o FILE.apkg`: write banks to one Anki package.
 
 Every bank is loaded first; if any file has an error, each error is printed (file:line:col)
-and nothing is written. The export is stamped with the current time, or with
+and nothing is written. The output must be new or a regular file that is not a bank (see
+`_output_problem`); the package is written beside it and renamed into place, so it appears
+whole or not at all. The export is stamped with the current time, or with
 `SOURCE_DATE_EPOCH` when it is set (reproducible builds).
 """
 
@@ -9,20 +11,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import time
 from pathlib import Path
 
 from quiz.bank.catalog import load_bank_files
-from quiz.bank.discover import find_bank_files, shipped_decks_dir
+from quiz.bank.discover import BANK_SUFFIXES, find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.bank.model import Bank
+from quiz.commands import report
+from quiz.safe_text import safe_line
 
 _PROG = "quiz export anki"
 
 
 def _error(message: str) -> int:
-    print(f"{_PROG}: error: {message}", file=sys.stderr)
+    report(f"{_PROG}: error", message)
     return 1
 
 
@@ -31,11 +36,11 @@ def _load_banks(paths: list[Path]) -> list[Bank] | None:
     files, missing = find_bank_files(paths)
     ok = True
     for m in missing:
-        print(f"{m}: error: no such file or folder", file=sys.stderr)
+        print(f"{safe_line(str(m))}: error: no such file or folder", file=sys.stderr)
         ok = False
     if not files and not missing:
         shown = ", ".join(str(p) for p in paths)
-        print(f"{_PROG}: error: no bank files (*.yaml, *.yml) in {shown}", file=sys.stderr)
+        _error(f"no bank files (*.yaml, *.yml) in {shown}")
         return None
     try:
         banks = load_bank_files(files)
@@ -46,9 +51,42 @@ def _load_banks(paths: list[Path]) -> list[Bank] | None:
     return banks if ok else None
 
 
+def _output_problem(output: Path, inputs: list[Path]) -> str | None:
+    """Why `output` must not be written, or None.
+
+    The package replaces what `output` names, so it must be new or a regular file that is
+    not a bank: a bank file (an input or any *.yaml / *.yml) would be lost, and replacing a
+    folder, a device such as /dev/null (run as root) or a named pipe would damage more.
+    """
+    shown = str(output)
+    if output.suffix.lower() in BANK_SUFFIXES:
+        return f"{shown}: is a bank file name; give the package's name, e.g. -o banks.apkg"
+    try:
+        info = output.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"cannot write {shown}: {e.strerror or e}"
+    if stat.S_ISDIR(info.st_mode):
+        return f"{shown}: is a folder; give the package's file name, e.g. -o banks.apkg"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{shown}: exists and is not a regular file; give a new file name"
+    for f in inputs:
+        try:
+            if os.path.samefile(f, output):
+                return f"{shown}: is the input bank {f}; give another name"
+        except OSError:
+            continue
+    return None
+
+
 def run_anki(paths: list[Path], output: Path) -> int:
     """Export the banks under `paths` (default: the shipped banks) to `output`."""
-    banks = _load_banks(paths or [shipped_decks_dir()])
+    inputs = paths or [shipped_decks_dir()]
+    problem = _output_problem(output, find_bank_files(inputs)[0])
+    if problem is not None:
+        return _error(problem)
+    banks = _load_banks(inputs)
     if banks is None:
         return 1
     from quiz.export.anki import DuplicateBankError, export_anki, export_timestamp
@@ -57,8 +95,6 @@ def run_anki(paths: list[Path], output: Path) -> int:
         timestamp = export_timestamp(os.environ, time.time())
     except ValueError as e:
         return _error(str(e))
-    if output.is_dir():
-        return _error(f"{output}: is a folder; give the package's file name, e.g. -o banks.apkg")
     try:
         summary = export_anki(banks, output, timestamp=timestamp)
     except DuplicateBankError as e:
@@ -66,7 +102,7 @@ def run_anki(paths: list[Path], output: Path) -> int:
     except OSError as e:
         return _error(f"cannot write {output}: {e.strerror or e}")
     print(
-        f"Wrote {summary.path}: {summary.decks} deck(s), {summary.notes} note(s), "
+        f"Wrote {safe_line(str(summary.path))}: {summary.decks} deck(s), {summary.notes} note(s), "
         f"{summary.cards} card(s)"
     )
     return 0

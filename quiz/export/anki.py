@@ -17,10 +17,12 @@ genanki is imported here, so import this module only when exporting.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 import zipfile
@@ -310,17 +312,27 @@ def deck_description(bank: Bank) -> str:
     return escape_text(bank.description)
 
 
+#: The latest time a package can carry: the zip format stores years up to 2107.
+MAX_TIMESTAMP = 4354819198  # 2107-12-31 23:59:58 UTC
+
+
 def export_timestamp(environ: Mapping[str, str], now: float) -> float:
     """The time to stamp on an export: `SOURCE_DATE_EPOCH` when set, else `now`.
 
-    Raises ValueError when `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds.
+    Raises ValueError when `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds
+    (ASCII digits) from 0 to `MAX_TIMESTAMP`. The reproducible-builds specification asks a
+    tool to fail on a malformed value rather than fall back to the clock, which would
+    quietly make a build that is not reproducible; "-5", "abc" and a number too large for
+    a date (99999999999999999999 overflowed the zip date and SQLite) are refused.
     """
     raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return now
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) > MAX_TIMESTAMP:
+        shown = raw if len(raw) <= 40 else raw[:39] + "\u2026"
         raise ValueError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {raw!r}"
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, from 0 to "
+            f"{MAX_TIMESTAMP} (the end of 2107), not {shown!r}"
         )
     return float(int(raw))
 
@@ -377,10 +389,17 @@ def write_package(decks: Sequence[genanki.Deck], out: Path, timestamp: float) ->
     """Write decks to `out` as an .apkg stamped with `timestamp`; returns the number of cards.
 
     The file appears whole or not at all (written beside `out`, then renamed). OSError when the
-    folder cannot be written.
+    folder cannot be written, or when `out` exists and is not a regular file.
     """
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
+    try:
+        mode = os.stat(out).st_mode
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISREG(mode):  # a folder, a device, a pipe: never replaced
+            raise OSError(errno.EEXIST, "exists and is not a regular file", str(out))
     with tempfile.TemporaryDirectory(prefix="quiz-anki-") as tmp:
         db_path = os.path.join(tmp, "collection.anki2")
         conn = sqlite3.connect(db_path)
@@ -390,6 +409,8 @@ def write_package(decks: Sequence[genanki.Deck], out: Path, timestamp: float) ->
             genanki.Package(list(decks)).write_to_db(cursor, timestamp, ids)
             conn.commit()
             cards = int(cursor.execute("SELECT count() FROM cards").fetchone()[0])
+        except sqlite3.Error as e:  # e.g. the temporary folder's disk is full
+            raise OSError(errno.EIO, f"cannot build the collection ({e})") from None
         finally:
             conn.close()
         date = _zip_date(timestamp)

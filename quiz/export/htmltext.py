@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from quiz.bank.model import CLOZE_RE
+from quiz.bank.model import ClozeSpan, cloze_map
 
 # Every character that escaping changes; text without any is returned as it is.
 _SPECIAL_RE = re.compile(r"[&<>\"'\[{}\x00-\x1f\x7f]")
@@ -49,13 +49,9 @@ def _escape(text: str) -> str:
 
 def escape_cloze(text: str) -> str:
     """A cloze prompt escaped like any text, its `{{cN::text::hint}}` deletions kept working."""
-    text = text.strip()
-    parts: list[str] = []
-    end = 0
-    for m in CLOZE_RE.finditer(text):
-        parts.append(_escape(text[end : m.start()]))
-        hint = f"::{_escape(m.group(3))}" if m.group(3) is not None else ""
-        parts.append(f"{{{{c{m.group(1)}::{_escape(m.group(2))}{hint}}}}}")
-        end = m.end()
-    parts.append(_escape(text[end:]))
-    return "".join(parts)
+    return cloze_map(text.strip(), _deletion, _escape)
+
+
+def _deletion(span: ClozeSpan) -> str:
+    hint = f"::{_escape(span.hint)}" if span.hint is not None else ""
+    return f"{{{{c{span.digits}::{_escape(span.text)}{hint}}}}}"

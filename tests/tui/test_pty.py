@@ -122,6 +122,13 @@ def start_quiz(terminals: list[Terminal], data: Path, *args: str) -> Terminal:
     return t
 
 
+def start_acknowledged_quiz(terminals: list[Terminal], data: Path) -> Terminal:
+    """The quiz on a new store whose learner has read the disclaimer: it opens on home."""
+    with ReviewStore.open(data) as store:
+        acknowledge_disclaimer(store)
+    return start_quiz(terminals, data)
+
+
 def assert_nothing_hostile(raw: bytes) -> None:
     assert forbidden_in(raw) == []
     assert VISIBLE in raw  # the hostile text was drawn, escaped
@@ -182,9 +189,7 @@ def test_hostile_text_in_a_hand_edited_store_writes_no_terminal_commands(
     terminals: list[Terminal], tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    with ReviewStore.open(data) as store:
-        acknowledge_disclaimer(store)
-    t = start_quiz(terminals, data)  # the first start syncs the bank (and its digest)
+    t = start_acknowledged_quiz(terminals, data)  # the first start syncs the bank (and its digest)
     t.wait_for("Sample bank")
     t.settle()
     t.send("q")
@@ -228,9 +233,7 @@ def test_a_signal_restores_the_terminal_and_keeps_the_answer(
     terminals: list[Terminal], tmp_path: Path, signum: signal.Signals
 ) -> None:
     data = tmp_path / "data"
-    with ReviewStore.open(data) as store:
-        acknowledge_disclaimer(store)
-    t = start_quiz(terminals, data)
+    t = start_acknowledged_quiz(terminals, data)
     answer_one_question(t)
     t.kill(signum)
     assert t.wait_exit() == 128 + signum
@@ -244,9 +247,7 @@ def test_a_real_hang_up_ends_the_app_and_keeps_the_answer(
     terminals: list[Terminal], tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    with ReviewStore.open(data) as store:
-        acknowledge_disclaimer(store)
-    t = start_quiz(terminals, data)
+    t = start_acknowledged_quiz(terminals, data)
     answer_one_question(t)
     # The terminal goes away (a closed window, a dropped ssh connection): the kernel sends
     # SIGHUP, and nothing can be written any more.

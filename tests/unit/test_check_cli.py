@@ -135,7 +135,17 @@ def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(data) == {"banks", "errors", "warnings", "missing"}
     assert (data["errors"], data["warnings"], data["missing"]) == (7, 1, [])
     good, bad = data["banks"]
-    assert set(good) == {"path", "id", "questions", "reading_grade", "errors", "warnings"}
+    assert set(good) == {
+        "path",
+        "id",
+        "questions",
+        "reading_grade",
+        "errors",
+        "warnings",
+        "more_errors",
+        "more_warnings",
+    }
+    assert (good["more_errors"], good["more_warnings"]) == (0, 0)
     assert good["path"] == MINIMAL
     assert good["id"] == "sample"
     assert good["questions"] == 6

@@ -15,7 +15,7 @@ import genanki
 import pytest
 
 from quiz.bank.load import load_bank
-from quiz.bank.model import CLOZE_RE, Bank, QuestionType
+from quiz.bank.model import Bank, QuestionType, cloze_spans
 from quiz.export import anki_templates
 from quiz.export.anki import (
     NOTE_TYPE_OF,
@@ -167,7 +167,7 @@ def test_escape_text_leaves_no_markup() -> None:
 def test_escape_cloze_keeps_deletions_and_escapes_inside_them() -> None:
     raw = "A <b>{x}</b> is {{c1::<i>hidden</i>::a <hint>}}\nand {{c2::two [2]}}.\n"
     out = escape_cloze(raw)
-    deletions = [(m.group(1), m.group(2), m.group(3)) for m in CLOZE_RE.finditer(out)]
+    deletions = [(s.digits, s.text, s.hint) for s in cloze_spans(out)]
     assert deletions == [
         ("1", "&lt;i&gt;hidden&lt;/i&gt;", "a &lt;hint&gt;"),
         ("2", "two &#91;2]", None),

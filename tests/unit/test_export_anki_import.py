@@ -316,3 +316,26 @@ def test_shipped_banks_export_and_import(
         tags = col.get_card(cid).note().tags
         bank = next(by_bank[t] for t in tags if t in by_bank)
         _check_card_renders(col, bank, cid)
+
+
+def test_the_highest_cloze_number_the_loader_accepts_imports_and_renders(
+    col: Any, import_package: Importer, tmp_path: Path
+) -> None:
+    """c65535 is Anki's last: card 65534 renders its blank (c65536 would show as literal
+    text, and a card number past 65535 makes the importer refuse the package)."""
+    from quiz.bank.load import MAX_CLOZE_NUMBER, load_bank_bytes
+
+    text = MINIMAL.read_text("utf-8").replace(
+        "{{c1::painful}}", f"{{{{c1::painful}}}} and {{{{c{MAX_CLOZE_NUMBER}::secretword}}}}"
+    )
+    bank = load_bank_bytes(text.encode("utf-8"), "max.yaml")
+    out = tmp_path / "max.apkg"
+    export_anki([bank], out, timestamp=T0)
+    log = import_package(out)
+    assert len(log.new) == len(bank.questions)
+    cards = [col.get_card(cid) for cid in col.find_cards("secretword")]
+    assert sorted(c.ord for c in cards) == [0, MAX_CLOZE_NUMBER - 1]
+    for card in cards:
+        front = html(card.render_output().question_text).text
+        assert ("secretword" in front) == (card.ord == 0), front
+        assert "{{" not in front

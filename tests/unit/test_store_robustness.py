@@ -101,8 +101,9 @@ def check_consistent(data: Path) -> int:
 
 
 def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) -> None:
-    # Enough items that no round can run out of questions before it is killed.
-    bank = write_bank(tmp_path / "stress.yaml", 1500)
+    # Enough items that no round can run out of questions before it is killed: each round
+    # is given at most 800 answers (about 0.6 s of answering here), 6 rounds 4,800 < 5,000.
+    bank = write_bank(tmp_path / "stress.yaml", 5000)
     data = tmp_path / "data"
     prepared_store(data)
     rng = random.Random(20260301)
@@ -116,7 +117,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path: Path) 
             stderr=subprocess.PIPE,
         )
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(b"t\n" * 8000)  # never closed: the process cannot end on its own
+        # never closed: the process cannot end on its own (it waits for more input)
+        proc.stdin.write(b"t\n" * 800)
         proc.stdin.flush()
         counter = AckCounter(proc.stdout)
         # Start-up time varies with the machine's load: kill at a random moment after the

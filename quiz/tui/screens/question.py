@@ -16,7 +16,6 @@ answer: it posts `Submitted`, and the app hands it to the session.
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -26,7 +25,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from quiz.bank.model import CLOZE_RE, QuestionType
+from quiz.bank.model import ClozeSpan, QuestionType, cloze_replace
 from quiz.engine.grading import (
     Answer,
     ChoiceAnswer,
@@ -77,12 +76,11 @@ def cloze_prompt(item: StudyItem) -> str:
         return item.prompt
     counter = iter(range(1, deletions + 1))
 
-    def mask(m: re.Match[str]) -> str:
+    def mask(span: ClozeSpan) -> str:
         n = next(counter)
-        hint = m.group(3)
-        return f"[{n}: {hint}]" if hint else f"[{n}: …]"
+        return f"[{n}: {span.hint}]" if span.hint else f"[{n}: …]"
 
-    return CLOZE_RE.sub(mask, item.question.prompt)
+    return cloze_replace(item.question.prompt, mask)
 
 
 class QuestionScreen(LeavingScreen):
