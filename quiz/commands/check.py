@@ -55,7 +55,7 @@ class BankResult:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "path": safe_line(self.path),
+            "path": self.path,  # exact: safe_json escapes what a terminal could act on
             "id": self.bank_id,
             "questions": self.questions,
             "reading_grade": (None if self.reading_grade is None else round(self.reading_grade, 2)),
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             "banks": [r.to_json() for r in results],
             "errors": n_errors,
             "warnings": n_warnings,
-            "missing": [safe_line(p) for p in problems],
+            "missing": problems,
         }
         print(safe_json(out))
     else:

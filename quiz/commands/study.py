@@ -3,7 +3,7 @@
 Resolves BANK arguments (a shipped bank id, a bank file or a folder; default: every shipped
 bank), opens the review store, loads the banks (errors printed file:line:col, exit 1), and
 hands everything to a front end: the plain line mode with `--plain`, else the terminal app
-(`quiz.tui.app.run_app`). Without a terminal on both stdin and stdout the app is not
+(`quiz.tui.app.run_app`). Without a terminal on stdin, stdout and stderr the app is not
 started (nor Textual imported): the command says to use `--plain` and exits 2.
 
 Bank files whose exact bytes the store has synced before (the usual case: every start after
@@ -122,20 +122,18 @@ def open_catalog(files: Sequence[Path], store: ReviewStore) -> BankCatalog:
 
 
 NO_TERMINAL = (
-    "quiz: no terminal: the full-screen quiz needs one on stdin and stdout; "
+    "quiz: no terminal: the full-screen quiz needs one on stdin, stdout and stderr; "
     "use 'quiz study --plain' for the line-by-line quiz"
 )
 
 
 def has_terminal() -> bool:
-    """stdin and stdout are both a terminal (else the full-screen app would wait for keys
-    that never come, or draw into a pipe)."""
+    """stdin, stdout and stderr are all a terminal. Else the full-screen app would wait for
+    keys that never come (stdin), or draw where nobody sees it: Textual draws on stderr,
+    and the goodbye line goes to stdout."""
     try:
-        return (
-            sys.stdin is not None
-            and sys.stdout is not None
-            and (sys.stdin.isatty() and sys.stdout.isatty())
-        )
+        streams = (sys.stdin, sys.stdout, sys.stderr)
+        return all(s is not None and s.isatty() for s in streams)
     except (AttributeError, ValueError):
         return False  # a closed or replaced stream
 

@@ -151,6 +151,35 @@ def test_study_without_a_terminal_says_so_instead_of_hanging(tmp_path: Path) -> 
         assert out.stdout == ""
 
 
+def test_each_stream_that_is_not_a_terminal_is_refused(tmp_path: Path) -> None:
+    """On a terminal but with one stream redirected (`quiz 2>log` draws where nobody sees,
+    `quiz </dev/null` waits for keys that never come, `quiz | cat` draws into a pipe)."""
+    primary, secondary = os.openpty()
+    try:
+        for redirected in ("stdin", "stdout", "stderr"):
+            streams = {"stdin": secondary, "stdout": secondary, "stderr": secondary}
+            streams[redirected] = subprocess.PIPE
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "quiz", "--data-dir", str(tmp_path / "d")],
+                env=env_without_data_dir(),
+                **streams,  # type: ignore[call-overload]
+            )
+            if proc.stdin is not None:
+                proc.stdin.close()
+            assert proc.wait(timeout=30) == 2, redirected
+            err = proc.stderr.read() if proc.stderr is not None else b""
+            if redirected == "stderr":
+                assert err.startswith(b"quiz: no terminal:")
+            if proc.stdout is not None:
+                assert proc.stdout.read() == b""
+                proc.stdout.close()
+            if proc.stderr is not None:
+                proc.stderr.close()
+    finally:
+        os.close(primary)
+        os.close(secondary)
+
+
 def test_no_terminal_check_comes_before_textual_is_imported() -> None:
     code = (
         "import sys; from quiz.cli import main; status = main(['study']); "
