@@ -81,6 +81,11 @@ def safe_json(value: object) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def has_unsafe_characters(text: str) -> bool:
+    """Whether `text` holds a character `safe_text` would escape (newline and tab are text)."""
+    return _UNSAFE.search(text) is not None
+
+
 def unsafe_characters(text: str) -> list[tuple[int, str]]:
     """Where `text` holds characters a bank may not contain: (index, character) pairs.
 
@@ -116,6 +121,7 @@ _CONTROL_NAMES = {
 
 __all__ = [
     "character_name",
+    "has_unsafe_characters",
     "safe_json",
     "safe_line",
     "safe_text",

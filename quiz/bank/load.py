@@ -29,7 +29,12 @@ from quiz.bank.model import (
     SourceRef,
     cloze_spans,
 )
-from quiz.safe_text import character_name, safe_line, unsafe_characters
+from quiz.safe_text import (
+    character_name,
+    has_unsafe_characters,
+    safe_line,
+    unsafe_characters,
+)
 
 #: Deepest nesting accepted (a bank needs about 5).
 MAX_DEPTH = 32
@@ -151,6 +156,7 @@ class _Builder:
         Returns False when the tree is too large or deep to look at any further.
         """
         stack: list[tuple[Node, int]] = [(node, depth)]
+        has_unsafe = has_unsafe_characters  # a local name: this runs once per value
         while stack:
             n, d = stack.pop()
             self.budget -= 1
@@ -169,7 +175,8 @@ class _Builder:
                 self.unsafe_tag(n)
                 continue
             if isinstance(n, ScalarNode):
-                self.check_characters(n)
+                if has_unsafe(n.value):
+                    self.refuse_characters(n)
             elif isinstance(n, MappingNode):
                 seen: dict[object, Node] = {}
                 for k, v in n.value:
@@ -178,7 +185,8 @@ class _Builder:
                     elif k.tag not in _PLAIN_TAGS:
                         self.unsafe_tag(k)
                     elif isinstance(k, ScalarNode):
-                        self.check_characters(k)
+                        if has_unsafe(k.value):
+                            self.refuse_characters(k)
                         if k.value in seen:
                             first = _pos(seen[k.value])
                             self.error(
@@ -205,7 +213,7 @@ class _Builder:
             "numbers, true/false, lists and mappings",
         )
 
-    def check_characters(self, node: ScalarNode) -> None:
+    def refuse_characters(self, node: ScalarNode) -> None:
         """Refuse terminal control characters and bidirectional overrides in bank text.
 
         YAML lets a double-quoted string write any of them as an escape (`"\\e]52;..."`); on
@@ -213,16 +221,15 @@ class _Builder:
         screen) or would make text show other than it reads. Newline and tab are text.
         """
         found = unsafe_characters(node.value)
-        if found:
-            index, char = found[0]
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            self.error(
-                node,
-                "control-character",
-                f"the text holds the control character {character_name(char)} at character "
-                f"{index + 1}{more}: bank text may not contain terminal control characters or "
-                "bidirectional overrides",
-            )
+        index, char = found[0]
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        self.error(
+            node,
+            "control-character",
+            f"the text holds the control character {character_name(char)} at character "
+            f"{index + 1}{more}: bank text may not contain terminal control characters or "
+            "bidirectional overrides",
+        )
 
     # -- typed accessors ------------------------------------------------------------------
     def mapping(
