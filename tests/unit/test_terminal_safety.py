@@ -282,21 +282,23 @@ def test_stats_shows_hostile_store_contents_safely(tmp_path: Path) -> None:
             assert b"\\x1b]52;c;" in proc.stdout
 
 
-def test_plain_mode_shows_real_unicode_as_written(tmp_path: Path) -> None:
-    text = MINIMAL.read_text("utf-8").replace(
-        "prompt: What is a muscle twitch?",
-        "prompt: Nurse 👩\u200d⚕️ says می\u200cخواهم and fasci\u00adculation?",
-    )
+def test_plain_mode_preview_and_stats_show_real_unicode_as_written(tmp_path: Path) -> None:
+    real = "Nurse 👩\u200d⚕️ says می\u200cخواهم and fasci\u00adculation?"
+    text = MINIMAL.read_text("utf-8").replace("prompt: What is a muscle twitch?", f"prompt: {real}")
+    text = text.replace("title: Sample bank", "title: Bank 👩\u200d⚕️ می\u200cخواهم")
     bank = tmp_path / "unicode.yaml"
     bank.write_text(text, "utf-8")
-    proc = run_quiz(
-        "study", "--plain", "--practice", "--data-dir", str(tmp_path / "d"), str(bank),
-        input=b"\n" + b"1\n" * 8 + b"q\n",
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout.decode()
-    assert "Nurse 👩\u200d⚕️ says می\u200cخواهم and fasci\u00adculation?" in out
-    assert "\\u200d" not in out and "\\u200c" not in out and "\\xad" not in out
+    data = str(tmp_path / "d")
+    plain = run_quiz("study", "--plain", "--data-dir", data, str(bank), input=b"\n1\nq\n")
+    preview = run_quiz("preview", str(bank))
+    stats = run_quiz("stats", "--data-dir", data)
+    for proc in (plain, preview, stats):
+        assert proc.returncode == 0, proc.stderr
+        out = proc.stdout.decode()
+        assert "\\u200d" not in out and "\\u200c" not in out and "\\xad" not in out
+    assert real in plain.stdout.decode()
+    assert real in preview.stdout.decode()
+    assert "Bank 👩\u200d⚕️ می\u200cخواهم [sample]" in stats.stdout.decode()
 
 
 def test_a_finding_is_one_safe_line_whatever_it_quotes() -> None:
