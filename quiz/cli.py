@@ -13,8 +13,21 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from quiz import __version__
+
+
+class QuizArgumentParser(argparse.ArgumentParser):
+    """argparse, with everything it prints (usage, help, errors) made safe for a terminal:
+    its errors quote the arguments, and `quiz check *` makes file names into arguments, so
+    a file called `--x<ESC>]52;...` would otherwise reach the terminal as a command.
+    Subparsers are made with the same class."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        from quiz.safe_text import safe_text
+
+        super()._print_message(safe_text(message), file)
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -28,7 +41,7 @@ def _add_data_dir(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = QuizArgumentParser(
         prog="quiz",
         description="Learn the facts about muscle twitching with a spaced-repetition quiz.",
         epilog="With no command, opens the quiz on the shipped banks (the same as 'quiz study').",
@@ -102,8 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
 _TOP_LEVEL_FLAGS = frozenset({"-h", "--help", "--version"})
 
 
+def _tolerant_output() -> None:
+    """Text that the output's encoding cannot hold ('·' or '✓' under
+    `PYTHONIOENCODING=ascii`) is written as a backslash escape, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass  # a closed or unusual stream: leave it as it is
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `quiz` console script. Returns the exit status."""
+    _tolerant_output()
     parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     if not words or (words[0].startswith("-") and words[0] not in _TOP_LEVEL_FLAGS):

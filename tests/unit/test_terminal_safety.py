@@ -311,3 +311,33 @@ def test_a_finding_is_one_safe_line_whatever_it_quotes() -> None:
     line = f.format()
     assert "\n" not in line and FORBIDDEN.search(line) is None
     assert line.startswith("dir/new\\nline\\x1b.yaml:3:4: warning: question 'q\\u202e1': ")
+
+
+def test_usage_errors_quote_arguments_safely(tmp_path: Path) -> None:
+    """`quiz check *` in a folder someone else filled: a file named like an option is an
+    argument argparse quotes in its error."""
+    name = "--x\x1b]52;c;SGVsbG8=\x07.yaml"
+    (tmp_path / name).write_text("x", "utf-8")
+    for argv in (["check", name, "ok.yaml"], ["preview", name], ["study", "--plain", name]):
+        proc = run_quiz(*argv, cwd=tmp_path)
+        assert proc.returncode == 2, argv
+        assert b"Traceback" not in proc.stderr
+        assert_terminal_safe(proc.stdout + proc.stderr)
+        assert b"unrecognized arguments: --x\\x1b]52;c;SGVsbG8=\\x07.yaml" in proc.stderr
+
+
+def test_an_output_encoding_that_cannot_hold_the_text_escapes_it(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "NO_COLOR": "1"}
+    preview = subprocess.run(
+        [sys.executable, "-m", "quiz", "preview", str(MINIMAL)],
+        capture_output=True, cwd=REPO, env=env, timeout=120,
+    )  # fmt: skip
+    assert preview.returncode == 0, preview.stderr
+    assert b"\\u2713 1. A small, brief movement" in preview.stdout  # the check mark, escaped
+    study = ["study", "--plain", "--data-dir", str(tmp_path), str(MINIMAL)]
+    plain = subprocess.run(
+        [sys.executable, "-m", "quiz", *study],
+        input=b"\n1\nq\n", capture_output=True, cwd=REPO, env=env, timeout=120,
+    )  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    assert b"Traceback" not in plain.stderr
