@@ -151,7 +151,12 @@ class _Builder:
 
     # -- structural guards ----------------------------------------------------------------
     def check_tree(self, node: Node, depth: int = 0) -> bool:
-        """Depth, node budget (alias bombs), tags and duplicate keys, over the whole tree.
+        """Depth, budget (alias bombs), tags and duplicate keys, over the whole tree.
+
+        The budget is spent on every value met, and on every character of text met: an
+        alias to a long string is as costly to look at (and to build a bank from) as the
+        text it repeats, so a small file of many aliases to one megabyte of text is refused
+        like one of many aliases to many values.
 
         Returns False when the tree is too large or deep to look at any further.
         """
@@ -159,14 +164,7 @@ class _Builder:
         has_unsafe = has_unsafe_characters  # a local name: this runs once per value
         while stack:
             n, d = stack.pop()
-            self.budget -= 1
-            if self.budget < 0:
-                self.error(
-                    n,
-                    "too-many-nodes",
-                    "the document expands to far more values than its size allows "
-                    "(repeated aliases?)",
-                )
+            if not self.spend(n, 1 + len(n.value) if isinstance(n, ScalarNode) else 1):
                 return False
             if d > MAX_DEPTH:
                 self.error(n, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
@@ -185,6 +183,8 @@ class _Builder:
                     elif k.tag not in _PLAIN_TAGS:
                         self.unsafe_tag(k)
                     elif isinstance(k, ScalarNode):
+                        if not self.spend(k, len(k.value)):
+                            return False
                         if has_unsafe(k.value):
                             self.refuse_characters(k)
                         if k.value in seen:
@@ -202,6 +202,18 @@ class _Builder:
             elif isinstance(n, SequenceNode):
                 stack.extend((c, d + 1) for c in n.value)
         return True
+
+    def spend(self, node: Node, cost: int) -> bool:
+        """Take `cost` from the budget; False (and the error reported) once it is spent."""
+        self.budget -= cost
+        if self.budget >= 0:
+            return True
+        self.error(
+            node,
+            "too-many-nodes",
+            "the document expands to far more values than its size allows (repeated aliases?)",
+        )
+        return False
 
     def unsafe_tag(self, node: Node) -> None:
         """Report a node's tag (`!!binary`, `!foo`, a `%TAG` shorthand): a bank has none."""
@@ -642,6 +654,8 @@ def _with_bank_ignore(bank: Bank, ignore: frozenset[str]) -> Bank:
 
 
 def _did_you_mean(key: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
+    if len(key) > 40:  # no key is that long; and difflib's cost grows with the length
+        return ""
     import difflib
 
     close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.7)

@@ -276,6 +276,25 @@ def test_other_deep_nesting_is_refused(text: str) -> None:
     assert finding.message == "values are nested more than 32 levels deep"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 20,000 aliases to one megabyte of text: 20 GB to look at, in a 1 MB file
+        'a: &x "' + "a" * 1_000_000 + '"\nb: [' + ", ".join(["*x"] * 20_000) + "]\n",
+        # aliases used as keys
+        "? &k " + "k" * 100_000 + "\n: 1\n" + "? *k\n: 1\n" * 200,
+    ],
+    ids=["aliases-to-long-text", "aliases-as-keys"],
+)
+def test_aliases_to_long_text_spend_the_budget_by_characters(text: str) -> None:
+    """The budget counts characters as well as values, so repeating long text through
+    aliases is refused like repeating many values (an independent review found the first
+    of these ran for hours)."""
+    findings = _findings(text.encode())
+    assert findings[-1].rule == "too-many-nodes"
+    assert len(findings) <= 2
+
+
 def _findings(data: bytes) -> list[Finding]:
     with pytest.raises(BankLoadError) as info:
         load_bank_bytes(data, "bank.yaml")
