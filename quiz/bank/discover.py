@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -40,9 +41,7 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     missing: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(
-                sorted(f for f in p.rglob("*") if f.suffix in BANK_SUFFIXES and f.is_file())
-            )
+            found.extend(_bank_files_under(p))
         elif p.exists():
             found.append(p)
         else:
@@ -55,6 +54,31 @@ def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
             seen.add(key)
             unique.append(f)
     return unique, missing
+
+
+def _bank_files_under(folder: Path) -> list[Path]:
+    """The bank files anywhere under `folder`, sorted.
+
+    An explicit stack rather than `Path.rglob`, which recurses and raised RecursionError on
+    a tree 1,300 folders deep. Links to folders are not followed (as rglob does not); a
+    folder that cannot be read is skipped.
+    """
+    out: list[Path] = []
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(Path(entry.path))
+                        elif os.path.splitext(entry.name)[1] in BANK_SUFFIXES and entry.is_file():
+                            out.append(Path(entry.path))
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return sorted(out)
 
 
 def disclaimer_text(decks_dir: Path | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -256,3 +257,18 @@ def test_hostile_files_fail_fast_through_the_command(tmp_path: Path) -> None:
         "5,242,880 bytes [file-too-large]",
         "3 banks checked (0 questions): 3 errors, 0 warnings",
     ]
+
+
+def test_a_folder_tree_deeper_than_pythons_recursion_limit_is_searched(tmp_path: Path) -> None:
+    """Path.rglob recursed and raised RecursionError at 1,300 levels (found by review)."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    path = str(folder)
+    for _ in range(1300):
+        path += "/a"
+        os.mkdir(path)
+    shutil.copy(REPO / CLEAN, Path(path) / "b.yaml")
+    proc = run_quiz("check", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout.splitlines()[-1] == "1 bank checked (7 questions): 0 errors, 0 warnings"
