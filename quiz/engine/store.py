@@ -23,6 +23,7 @@ import json
 import os
 import random
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -430,11 +431,24 @@ class ReviewStore:
     # -- opening -------------------------------------------------------------------------
 
     def _looks_like_sqlite(self) -> bool:
+        """Whether the file is new, empty or starts as a SQLite database does. Raises
+        `StoreError` when the path names something that is not a regular file: a named pipe
+        would block this read (and SQLite) for ever, and a device is nobody's progress."""
         try:
-            with open(self.path, "rb") as f:
-                head = f.read(len(SQLITE_MAGIC))
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
         except FileNotFoundError:
             return True
+        except OSError as e:
+            raise StoreError(f"{self.path}: cannot open the progress store: {e.strerror}") from e
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StoreError(
+                    f"{self.path}: the progress store is not a regular file; "
+                    "move it away, or use --data-dir to choose another folder"
+                )
+            head = os.read(fd, len(SQLITE_MAGIC))
+        finally:
+            os.close(fd)
         return head == b"" or head == SQLITE_MAGIC
 
     def _move_aside(self, reason: str) -> None:

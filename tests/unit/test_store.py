@@ -20,6 +20,7 @@ from quiz.engine.store import (
     CardRecord,
     ReviewStore,
     ReviewWrite,
+    StoreError,
     StoreVersionError,
     UndoConflictError,
 )
@@ -237,3 +238,25 @@ def test_data_survives_reopening(tmp_path: Path, minimal_text: str) -> None:
         card = store.card(cid)
         assert card is not None and card.reps == 1 and card.fsrs_card is not None
         assert store.confident_wrong_answers() == [("sample", "emg", "x", 1)]
+
+
+def test_a_store_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A named pipe where the store should be blocked the first read for ever (found by
+    review); every command that opens the store says what is wrong and exits 1."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    os.mkfifo(data / DB_FILENAME)
+    with pytest.raises(StoreError, match="not a regular file"):
+        ReviewStore(data / DB_FILENAME)
+    for argv in (["stats"], ["study", "--plain"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "quiz", *argv, "--data-dir", str(data)],
+            capture_output=True, text=True, input="q\n", timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 1, argv
+        assert "Traceback" not in proc.stderr
+        assert "the progress store is not a regular file" in proc.stderr
+    assert stat.S_ISFIFO(os.stat(data / DB_FILENAME).st_mode)  # left as it was
