@@ -396,10 +396,14 @@ def write_package(decks: Sequence[genanki.Deck], out: Path, timestamp: float) ->
     try:
         mode = os.stat(out).st_mode
     except FileNotFoundError:
-        pass
+        # a new file gets what the umask allows, as open() would give it
+        umask = os.umask(0)
+        os.umask(umask)
+        permissions = 0o666 & ~umask
     else:
         if not stat.S_ISREG(mode):  # a folder, a device, a pipe: never replaced
             raise OSError(errno.EEXIST, "exists and is not a regular file", str(out))
+        permissions = stat.S_IMODE(mode)  # a replaced file keeps its permissions
     with tempfile.TemporaryDirectory(prefix="quiz-anki-") as tmp:
         db_path = os.path.join(tmp, "collection.anki2")
         conn = sqlite3.connect(db_path)
@@ -421,7 +425,7 @@ def write_package(decks: Sequence[genanki.Deck], out: Path, timestamp: float) ->
                 # Fast deflate: a tenth of genanki's stored size at a third of level 6's cost.
                 z.writestr(_zip_entry("collection.anki2", date), collection, compresslevel=1)
                 z.writestr(_zip_entry("media", date), "{}")
-            os.chmod(partial, 0o644)
+            os.chmod(partial, permissions)
             os.replace(partial, out)
         except BaseException:
             try:

@@ -143,3 +143,27 @@ def test_without_source_date_epoch_the_export_is_stamped_now(
     finally:
         conn.close()
     assert len(stamps) == 1 and before <= stamps.pop() <= after
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_the_package_gets_the_umask_or_keeps_the_replaced_files_mode(
+    tmp_path: Path, umask: int
+) -> None:
+    """It was always made 0644, so a private package became readable by everyone."""
+
+    def run(out: Path) -> None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "quiz", "export", "anki", str(MINIMAL), "-o", str(out)],
+            capture_output=True, text=True, timeout=120, preexec_fn=lambda: os.umask(umask),
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+
+    new = tmp_path / "new.apkg"
+    run(new)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.apkg"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    run(kept)
+    assert kept.stat().st_mode & 0o777 == 0o640
+    assert zipfile.is_zipfile(kept)
