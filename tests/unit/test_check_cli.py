@@ -268,7 +268,14 @@ def test_a_folder_tree_deeper_than_pythons_recursion_limit_is_searched(tmp_path:
         path += "/a"
         os.mkdir(path)
     shutil.copy(REPO / CLEAN, Path(path) / "b.yaml")
-    proc = run_quiz("check", str(folder))
+    try:
+        proc = run_quiz("check", str(folder))
+    finally:
+        # shutil.rmtree (pytest's clean-up of old temporary folders) recurses as rglob did
+        os.unlink(Path(path) / "b.yaml")
+        while path != str(folder):
+            os.rmdir(path)
+            path = os.path.dirname(path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout.splitlines()[-1] == "1 bank checked (7 questions): 0 errors, 0 warnings"
