@@ -511,6 +511,15 @@ class _Builder:
                         "typed-answers",
                         "a typed question needs at least one accepted answer",
                     )
+                for i, accepted in enumerate(answers):
+                    if not _typeable(accepted):
+                        self.error(
+                            m["answers"][1],
+                            "typed-answers",
+                            f"accepted answer {i + 1} '{_shown(accepted)}' has no letter or "
+                            "digit: answers are compared by their letters and digits, so "
+                            "nothing a learner types could match it",
+                        )
             elif qtype is QuestionType.CLOZE and prompt is not None and "prompt" in m:
                 self.cloze(m["prompt"][1], prompt)
 
@@ -618,6 +627,14 @@ class _Builder:
                     "cloze-missing",
                     f"the deletion '{_shown(prompt[d.start : d.end])}' hides nothing",
                 )
+            elif not _typeable(d.text):
+                self.error(
+                    node,
+                    "cloze-missing",
+                    f"the deletion '{_shown(prompt[d.start : d.end])}' hides no letter or "
+                    "digit: answers are compared by their letters and digits, so nothing a "
+                    "learner types could match it",
+                )
             if not MIN_CLOZE_NUMBER <= d.number <= MAX_CLOZE_NUMBER:
                 self.error(
                     node,
@@ -639,6 +656,14 @@ class _Builder:
                 "cloze-syntax",
                 "the prompt has a '{{' that is not a well-formed {{cN::text}} deletion",
             )
+
+
+def _typeable(answer: str) -> bool:
+    """Whether a learner could type `answer`: typed and cloze answers are compared by their
+    letters and digits only (`quiz.engine.grading.normalize_text` drops punctuation, symbols
+    and invisible characters), so one with none, such as a zero-width space, "???" or an
+    emoji, would never match anything."""
+    return any(c.isalnum() for c in answer)
 
 
 def _with_bank_ignore(bank: Bank, ignore: frozenset[str]) -> Bank:

@@ -454,3 +454,24 @@ def test_the_garbage_collector_is_left_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "quoted"),
+    [
+        ("answers: [EMG, electromyography]", 'answers: [EMG, "\\u200b"]', "'\u200b'"),
+        ("answers: [EMG, electromyography]", 'answers: ["???"]', "'???'"),
+        ("answers: [EMG, electromyography]", "answers: [🙂]", "'🙂'"),
+        ("{{c1::painful}}", "{{c1::\u200b\u200b}}", "'{{c1::\u200b\u200b}}'"),
+        ("{{c1::painful}}", "{{c1::%}}", "'{{c1::%}}'"),
+    ],
+    ids=["zero-width-space", "punctuation", "emoji", "cloze-zero-width", "cloze-symbol"],
+)
+def test_an_answer_nobody_could_type_is_refused(old: str, new: str, quoted: str) -> None:
+    """Typed and cloze answers are compared by letters and digits: an answer with none
+    could never be matched, so the question could never be answered right (found by an
+    independent review: such a bank passed check --strict)."""
+    data = (GOOD / "minimal.yaml").read_text("utf-8").replace(old, new)
+    findings = _findings(data.encode())
+    assert [f.rule for f in findings] in (["typed-answers"], ["cloze-missing"])
+    assert quoted in findings[0].message and "no letter or digit" in findings[0].message
