@@ -142,26 +142,34 @@ def test_every_screen_with_hostile_text_writes_no_terminal_commands(
     t.wait_for("Your progress file")
     t.settle()
     t.send(ENTER)
+    t.settle()
     t.send("?")
     t.wait_for("Keys")
+    t.settle()
     t.send(ESCAPE, "s")
     t.wait_for("Your progress")
+    t.settle()
     t.send(ESCAPE, ENTER)
-    t.wait_for("Question 1 of")
-    t.send("2", ENTER)  # single, wrong: the whys of the chosen and the right option
-    t.wait_for("Not quite")
-    t.send(ENTER, "f", ENTER)  # true/false, wrong
-    t.wait_for("Not quite")
-    t.send(ENTER, "x", ENTER)  # cloze
-    t.wait_for("Not quite")
-    t.send(ENTER, " ", "1")  # flashcard, a red flag: the "What to do" box
-    t.wait_for("What to do")
-    t.send(ENTER, "x", ENTER)  # typed
-    t.wait_for("Not quite")
-    t.send(ENTER, "3", ENTER)  # multi
-    t.wait_for("Not quite")
-    t.send(ESCAPE)
+
+    def answer(number: int, *keys: str, then: str = "Not quite", leave: str = ENTER) -> None:
+        # Keys typed before a screen is up go to the one before it: wait for each screen.
+        t.wait_for(f"Question {number} of")
+        t.settle()
+        for key in keys:
+            t.send(key)
+            t.settle()
+        t.wait_for(then)
+        t.settle()
+        t.send(leave)
+
+    answer(1, "2", ENTER)  # single, wrong: the whys of the chosen and the right option
+    answer(2, "f", ENTER)  # true/false, wrong
+    answer(3, "x", ENTER)  # cloze
+    answer(4, " ", "1", then="What to do")  # flashcard, a red flag: the "What to do" box
+    answer(5, "x", ENTER)  # typed
+    answer(6, "3", ENTER, leave=ESCAPE)  # multi; then end the session
     t.wait_for("Session summary")
+    t.settle()
     t.send(ENTER)
     t.settle()
     t.send("q")
