@@ -65,7 +65,8 @@ class BankFileError(Exception):
         self.message = message
 
 
-def _too_large(size: int | None) -> BankFileError:
+def file_too_large(size: int | None) -> BankFileError:
+    """The refusal of a file over `MAX_FILE_BYTES` (`size` when known)."""
     said = f"{size:,} bytes" if size is not None else f"more than {MAX_FILE_BYTES:,} bytes"
     return BankFileError(
         "file-too-large", f"the file is {said}; a bank may be at most {MAX_FILE_BYTES:,} bytes"
@@ -104,7 +105,7 @@ def read_bank_bytes(path: Path) -> bytes:
             if not stat.S_ISREG(info.st_mode):
                 raise _not_a_file(info.st_mode)
             if info.st_size > MAX_FILE_BYTES:
-                raise _too_large(info.st_size)
+                raise file_too_large(info.st_size)
             chunks: list[bytes] = []
             left = MAX_FILE_BYTES + 1
             while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
@@ -116,7 +117,7 @@ def read_bank_bytes(path: Path) -> bytes:
         raise BankFileError("unreadable", f"cannot read the file: {e.strerror or e}") from None
     data = b"".join(chunks)
     if len(data) > MAX_FILE_BYTES:
-        raise _too_large(None)
+        raise file_too_large(None)
     return data
 
 

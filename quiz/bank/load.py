@@ -16,7 +16,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.bank.catalog import MAX_FILE_BYTES, BankFileError, bank_digest, read_bank_bytes
+from quiz.bank.catalog import (
+    MAX_FILE_BYTES,
+    BankFileError,
+    bank_digest,
+    file_too_large,
+    read_bank_bytes,
+)
 from quiz.bank.findings import BankLoadError, Finding, FindingCollector, Severity
 from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import (
@@ -873,19 +879,7 @@ def load_bank_bytes(data: bytes, path: str = "<bank>", file: Path | None = None)
 
 def _load_bank_bytes(data: bytes, path: str, file: Path | None) -> Bank:
     if len(data) > MAX_FILE_BYTES:
-        raise BankLoadError(
-            [
-                Finding(
-                    path,
-                    1,
-                    1,
-                    Severity.ERROR,
-                    "file-too-large",
-                    f"the file is {len(data):,} bytes; a bank may be at most "
-                    f"{MAX_FILE_BYTES:,} bytes",
-                )
-            ]
-        )
+        raise _refused(path, file_too_large(len(data)))
     text = _decode(data, path)
     try:
         root = _compose(text, path)
@@ -964,8 +958,13 @@ def load_bank(path: Path | str) -> Bank:
     try:
         data = read_bank_bytes(p)
     except BankFileError as e:
-        raise BankLoadError([Finding(shown, 1, 1, Severity.ERROR, e.rule, e.message)]) from None
+        raise _refused(shown, e) from None
     return load_bank_bytes(data, shown, p)
+
+
+def _refused(path: str, e: BankFileError) -> BankLoadError:
+    """A file refused before parsing (too large, not a file, unreadable), at its start."""
+    return BankLoadError([Finding(path, 1, 1, Severity.ERROR, e.rule, e.message)])
 
 
 __all__ = ["MAX_FILE_BYTES", "display_path", "load_bank", "load_bank_bytes"]
