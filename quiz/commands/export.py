@@ -31,9 +31,8 @@ def _error(message: str) -> int:
     return 1
 
 
-def _load_banks(paths: list[Path]) -> list[Bank] | None:
-    """Every bank under `paths`, or None after printing every error found."""
-    files, missing = find_bank_files(paths)
+def _load_banks(paths: list[Path], files: list[Path], missing: list[Path]) -> list[Bank] | None:
+    """Every bank of `files` (found under `paths`), or None after printing every error."""
     ok = True
     for m in missing:
         print(f"{safe_line(str(m))}: error: no such file or folder", file=sys.stderr)
@@ -83,10 +82,11 @@ def _output_problem(output: Path, inputs: list[Path]) -> str | None:
 def run_anki(paths: list[Path], output: Path) -> int:
     """Export the banks under `paths` (default: the shipped banks) to `output`."""
     inputs = paths or [shipped_decks_dir()]
-    problem = _output_problem(output, find_bank_files(inputs)[0])
+    files, missing = find_bank_files(inputs)
+    problem = _output_problem(output, files)
     if problem is not None:
         return _error(problem)
-    banks = _load_banks(inputs)
+    banks = _load_banks(inputs, files, missing)
     if banks is None:
         return 1
     from quiz.export.anki import DuplicateBankError, export_anki, export_timestamp
