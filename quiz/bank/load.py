@@ -92,7 +92,19 @@ TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.CLOZE: (),
     QuestionType.TYPED: ("answers",),
 }
-ALL_TYPE_KEYS = frozenset(k for keys in TYPE_KEYS.values() for k in keys)
+#: keys a type may have but does not need
+OPTIONAL_TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
+    QuestionType.SINGLE: ("shuffle",),
+    QuestionType.MULTI: ("shuffle",),
+    QuestionType.TRUE_FALSE: (),
+    QuestionType.FLASHCARD: (),
+    QuestionType.CLOZE: ("alternatives",),
+    QuestionType.TYPED: (),
+}
+ALL_TYPE_KEYS = frozenset(
+    k for table in (TYPE_KEYS, OPTIONAL_TYPE_KEYS) for keys in table.values() for k in keys
+)
+_CLOZE_KEY = re.compile(r"c([0-9]{1,5})")
 OPTION_KEYS = ("text", "correct", "why")
 SOURCE_REF_KEYS = ("id", "section")
 
@@ -492,9 +504,11 @@ class _Builder:
         answer: bool | None = None
         back: str | None = None
         answers: list[str] = []
+        shuffle = True
+        alternatives: tuple[tuple[int, tuple[str, ...]], ...] = ()
         positions: dict[str, Pos] = {k: _pos(v) for k, (_, v) in m.items()}
         if qtype is not None:
-            for key in ALL_TYPE_KEYS - set(TYPE_KEYS[qtype]):
+            for key in ALL_TYPE_KEYS - set(TYPE_KEYS[qtype]) - set(OPTIONAL_TYPE_KEYS[qtype]):
                 if key in m:
                     self.error(
                         m[key][0],
@@ -503,6 +517,10 @@ class _Builder:
                     )
             for key in TYPE_KEYS[qtype]:
                 self.require(m, key, node, f"a '{qtype.value}' question")
+            if qtype in (QuestionType.SINGLE, QuestionType.MULTI) and "shuffle" in m:
+                shuffle = self.boolean(m["shuffle"][1], "shuffle") is not False
+            if qtype is QuestionType.CLOZE and "alternatives" in m and prompt is not None:
+                alternatives = self.alternatives(m["alternatives"][1], prompt)
             if qtype in (QuestionType.SINGLE, QuestionType.MULTI) and "options" in m:
                 options = self.options(m["options"][1], qtype, positions)
             elif qtype is QuestionType.TRUE_FALSE and "answer" in m:
@@ -551,6 +569,8 @@ class _Builder:
             answer=answer,
             back=back,
             answers=tuple(answers),
+            shuffle=shuffle,
+            alternatives=alternatives,
             lint_ignore=ignore,
             pos=_pos(node),
             positions=positions,
@@ -619,6 +639,49 @@ class _Builder:
             elif qtype is QuestionType.MULTI and n_correct < 1:
                 self.error(node, "multi-needs-correct", "at least one option must be correct")
         return out
+
+    def alternatives(self, node: Node, prompt: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """A cloze's `alternatives`: `{c1: [answer, ...], ...}`, each key a deletion number
+        that the prompt uses."""
+        if not isinstance(node, MappingNode):
+            self.error(
+                node,
+                "wrong-type",
+                "alternatives must be a mapping such as {c1: [another answer]}, "
+                f"found {_KIND.get(node.tag, node.tag)}",
+            )
+            return ()
+        numbers = {d.number for d in cloze_spans(prompt)}
+        out: dict[int, tuple[str, ...]] = {}
+        for k, v in node.value:
+            if not isinstance(k, ScalarNode):
+                continue
+            match = _CLOZE_KEY.fullmatch(str(k.value))
+            if match is None or int(match.group(1)) not in numbers:
+                used = ", ".join(f"c{n}" for n in sorted(numbers)) or "none"
+                self.error(
+                    k,
+                    "cloze-alternatives",
+                    f"alternatives key '{_shown(str(k.value))}' names no deletion of the "
+                    f"prompt (its deletions: {used})",
+                )
+                continue
+            number = int(match.group(1))
+            if number in out:
+                self.error(k, "duplicate-key", f"alternatives key 'c{number}' appears twice")
+                continue
+            answers = self.text_list(v, f"alternatives c{number}")
+            for answer in answers:
+                if not _typeable(answer):
+                    self.error(
+                        v,
+                        "cloze-alternatives",
+                        f"alternative '{_shown(answer)}' has no letter or digit: answers are "
+                        "compared by their letters and digits, so nothing a learner types "
+                        "could match it",
+                    )
+            out[number] = tuple(answers)
+        return tuple(sorted(out.items()))
 
     def cloze(self, node: Node, prompt: str) -> None:
         deletions = cloze_spans(prompt)

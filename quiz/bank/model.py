@@ -161,6 +161,9 @@ class ClozeDeletion:
     index: int
     text: str
     hint: str | None
+    #: everything accepted for this blank: the hidden text first, then the question's
+    #: `alternatives` for its number
+    accepted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,10 @@ class Question:
     back: str | None = None
     #: typed: accepted answers, the first one canonical
     answers: tuple[str, ...] = ()
+    #: single / multi: False keeps the written order (a scale, a sequence)
+    shuffle: bool = True
+    #: cloze: more accepted answers per deletion number, as (N, answers) pairs
+    alternatives: tuple[tuple[int, tuple[str, ...]], ...] = ()
     #: lint rule ids silenced for this item (the bank key `lint_ignore`)
     lint_ignore: frozenset[str] = frozenset()
     #: where the question starts in its file
@@ -202,7 +209,11 @@ class Question:
 
     def cloze_deletions(self) -> list[ClozeDeletion]:
         """The `{{cN::...}}` deletions of a cloze prompt, in order of appearance."""
-        return [ClozeDeletion(s.number, s.text, s.hint) for s in cloze_spans(self.prompt)]
+        extra = dict(self.alternatives)
+        return [
+            ClozeDeletion(s.number, s.text, s.hint, (s.text, *extra.get(s.number, ())))
+            for s in cloze_spans(self.prompt)
+        ]
 
     def cloze_masked(self, mask: str = "[...]") -> str:
         """The cloze prompt with every deletion hidden (a hint, if any, shown instead)."""
@@ -231,7 +242,7 @@ class Question:
         The review store compares it to notice an edited question; ids, positions and lint
         settings are left out so that moving or re-indenting a question changes nothing.
         """
-        payload = {
+        payload: dict[str, object] = {
             "type": self.type.value,
             "prompt": self.prompt,
             "explanation": self.explanation,
@@ -242,6 +253,12 @@ class Question:
             "action": self.action,
             "red_flag": self.red_flag,
         }
+        # Added only when set, so that the hashes of questions written before these keys
+        # existed do not change (a changed hash marks the question edited in the store).
+        if not self.shuffle:
+            payload["shuffle"] = False
+        if self.alternatives:
+            payload["alternatives"] = [[n, list(a)] for n, a in self.alternatives]
         raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(raw).hexdigest()[:16]
 

@@ -22,6 +22,7 @@ from quiz.bank.load import (
     MAX_OPTIONS,
     MIN_OPTIONS,
     OPTION_KEYS,
+    OPTIONAL_TYPE_KEYS,
     SLUG_RE,
     SOURCE_KEYS,
     SOURCE_REF_KEYS,
@@ -176,6 +177,23 @@ def _question() -> dict[str, Any]:
             "description": "typed: the accepted answers, the first one canonical; matching "
             "forgives case, accents, extra spaces and small typos",
         },
+        "shuffle": {
+            "type": "boolean",
+            "description": "single and multi: false keeps the options in the written order "
+            "(a scale or a sequence); by default they are shown in a fresh order",
+        },
+        "alternatives": {
+            "type": "object",
+            "patternProperties": {
+                "^c[0-9]{1,5}$": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": _text("another accepted answer for this deletion"),
+                }
+            },
+            "additionalProperties": False,
+            "description": "cloze: more accepted answers per deletion, e.g. {c1: [another]}",
+        },
     }
     one_correct = {
         "type": "object",
@@ -185,7 +203,7 @@ def _question() -> dict[str, Any]:
     type_rules: list[dict[str, Any]] = []
     for qtype in QuestionType:
         then: dict[str, Any] = {"required": list(TYPE_KEYS[qtype])}
-        foreign = sorted(set(type_props) - set(TYPE_KEYS[qtype]))
+        foreign = sorted(set(type_props) - set(TYPE_KEYS[qtype]) - set(OPTIONAL_TYPE_KEYS[qtype]))
         then["properties"] = {key: False for key in foreign}
         if qtype is QuestionType.SINGLE:
             then["properties"]["options"] = {

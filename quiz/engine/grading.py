@@ -208,7 +208,7 @@ def check_answer(q: Question, answer: Answer) -> Check:
         if len(answer.texts) != len(deletions):
             raise AnswerError(f"type {len(deletions)} answer(s), one per blank")
         results = tuple(
-            DeletionFeedback(d.text, given, text_matches(given, d.text))
+            DeletionFeedback(d.text, given, any(text_matches(given, a) for a in d.accepted))
             for d, given in zip(deletions, answer.texts, strict=True)
         )
         return Check(
