@@ -67,7 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="practice mode: questions are asked but the schedule is not touched",
     )
     study.add_argument(
-        "--new-limit", type=int, default=None, metavar="N", help="new items per day (default 20)"
+        "--new-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="new items per day in each bank (default 20)",
+    )
+    study.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="questions in one session (default 20; one missed and asked again counts once)",
+    )
+    study.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        metavar="M",
+        help="start no new question after M minutes (default: no time limit)",
     )
     _add_data_dir(study)
 

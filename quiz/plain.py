@@ -2,7 +2,11 @@
 
 For screen readers and scripts: one item at a time, numbered options, one answer per line.
 The learner types a number (several for multi), `t` or `f`, or text; a trailing `?` on an
-answer marks it "unsure"; `?` alone shows help, `u` undoes the last answer, `q` quits.
+answer marks it "unsure"; `?` alone shows help, `r` repeats the question, `u` undoes the last
+answer, `q` quits. Read aloud, each item is short: how to answer is said the first time a
+kind of question comes up, not on every line; feedback says the verdict first, then for a
+red-flag item what to do, then the rest (the words come from `quiz.wording`, shared with
+the terminal app).
 Invalid input is asked again with a hint. No colour unless stdout is a terminal and
 `NO_COLOR` is unset. End of input ends the session (every answer is already saved) with
 status 0. Ctrl+C (SIGINT) ends it too, without a traceback: one line says the answers are
@@ -35,6 +39,17 @@ from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result, SessionOptions, StudyItem, StudySession, Summary
 from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.safe_text import safe_text
+from quiz.wording import (
+    NOTHING_TO_UNDO,
+    PRACTICE_START,
+    Tone,
+    edited_notice,
+    feedback_lines,
+    item_tags,
+    progress,
+    session_start,
+    summary_words,
+)
 
 HELP = """\
 How to answer:
@@ -45,7 +60,8 @@ How to answer:
   Enter        on a flashcard: show the answer; then 1 to 4 to grade yourself
 Add ? after an answer (for example "2?") if you were unsure: the item comes back sooner,
 and the mistake is not counted as a misconception.
-Commands:  ? this help   u undo the last answer   q quit (every answer is already saved)"""
+Commands:  ? this help   r repeat the question   u undo the last answer
+           q quit (every answer is already saved)"""
 
 
 def use_colour(stream: TextIO, env: Mapping[str, str] | None = None) -> bool:
@@ -67,6 +83,10 @@ class _Quit(Exception):
 
 class _Undo(Exception):
     """The learner typed u."""
+
+
+class _Repeat(Exception):
+    """The learner typed r: show the question again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +139,8 @@ class PlainStudy:
         self.colour = colour
         self.decks_dir = decks_dir
         self.session: StudySession | None = None
+        #: question types whose "how to answer" line was said in this session
+        self._explained: set[QuestionType] = set()
 
     # -- output --------------------------------------------------------------------------
 
@@ -176,14 +198,14 @@ class PlainStudy:
             return 0
         session = self.session = StudySession(self.banks, self.store, self.now, self.options)
         for report in session.sync_reports:
-            if report.edited:
-                self.say(
-                    f"{len(report.edited)} question(s) in {report.bank_id} were updated since "
-                    "you last saw them."
-                )
+            edited = edited_notice(report)
+            if edited:
+                self.say(edited)
         if self.options.practice:
-            self.say("Practice mode: your answers are not saved and your schedule stays as it is.")
-        self.say("Type ? for help, u to undo, q to quit.")
+            self.say(PRACTICE_START)
+        if session.size:
+            self.say(session_start(session.size, self.options.time_limit, self.options.practice))
+        self.say("Type ? for help, r to repeat the question, u to undo, q to quit.")
         try:
             self._loop(session)
         except (_EndOfInput, _Quit):
@@ -219,12 +241,14 @@ class PlainStudy:
             except _Undo:
                 self._undo(session)
                 continue
+            except _Repeat:
+                continue
             result = session.submit(parsed.answer, unsure=parsed.unsure)
             self._feedback(result)
 
     def _undo(self, session: StudySession) -> None:
         if not session.can_undo:
-            self.say("Nothing to undo yet.")
+            self.say(NOTHING_TO_UNDO)
             return
         try:
             item = session.undo()
@@ -237,15 +261,9 @@ class PlainStudy:
     # -- one item ------------------------------------------------------------------------
 
     def _show(self, item: StudyItem) -> None:
-        tags = [item.bank.title]
-        if item.is_new:
-            tags.append("new")
-        if item.edited:
-            tags.append("updated since you last saw it")
+        tags = [item.bank.title, *(t for t in item_tags(item) if t != "practice")]
         self.say()
-        self._emit(
-            self._style(f"[{item.position} of {item.total}] ", "1") + safe_text(" · ".join(tags))
-        )
+        self._emit(self._style(f"{progress(item)}: ", "1") + safe_text(" · ".join(tags)))
         self.say(item.prompt)
         if item.type is QuestionType.TRUE_FALSE:
             self.say("True or false?")
@@ -272,6 +290,8 @@ class PlainStudy:
             return None
         if word == "u":
             raise _Undo
+        if word == "r":
+            raise _Repeat
         if word == "q":
             raise _Quit
         return text
@@ -282,7 +302,9 @@ class PlainStudy:
         if item.type is QuestionType.CLOZE:
             return self._read_cloze(item)
         hint = self._hint(item)
-        self.say(hint + " (? help, u undo, q quit).")
+        if item.type not in self._explained:
+            self._explained.add(item.type)
+            self.say(hint + ".")
         while True:
             raw = self._command(self.ask("> "))
             if raw is None:
@@ -298,7 +320,7 @@ class PlainStudy:
         t = item.type
         if t in (QuestionType.SINGLE, QuestionType.MULTI):
             chosen = parse_choices(text, len(item.options), t is QuestionType.MULTI)
-            return chosen if isinstance(chosen, str) else ChoiceAnswer(chosen)
+            return chosen if isinstance(chosen, str) else ChoiceAnswer(item.option_ids(chosen))
         if t is QuestionType.TRUE_FALSE:
             word = text.strip().lower()
             if word in ("t", "true", "y", "yes"):
@@ -312,7 +334,9 @@ class PlainStudy:
 
     def _read_cloze(self, item: StudyItem) -> _Parsed:
         n = item.blank_count
-        self.say(f"Type the missing word(s) for each blank ({n} in all; ? help, u undo, q quit).")
+        if item.type not in self._explained:
+            self._explained.add(item.type)
+            self.say("Type the missing word or words for each blank.")
         texts: list[str] = []
         unsure_any = False
         while len(texts) < n:
@@ -322,7 +346,7 @@ class PlainStudy:
                 continue
             text, unsure = _split_unsure(raw)
             if not text.strip():
-                self.say("The answer is empty. Type the missing word(s); ? for help.")
+                self.say("That blank is empty: type the missing word or words.")
                 continue
             texts.append(text)
             unsure_any = unsure_any or unsure
@@ -355,62 +379,31 @@ class PlainStudy:
     # -- feedback ------------------------------------------------------------------------
 
     def _feedback(self, r: Result) -> None:
-        if r.item.type is QuestionType.FLASHCARD:
-            verdict = f"Graded {r.rating.label}."
-        elif r.correct:
-            verdict = "Right" + (" (you were unsure)." if r.unsure else ".")
-        else:
-            verdict = "Not quite."
-        self._emit(self._style(verdict, "32" if r.correct else "31"))
-        choice = r.item.type in (QuestionType.SINGLE, QuestionType.MULTI)
-        if not r.correct and not choice and r.item.type is not QuestionType.FLASHCARD:
-            self.say(f"The right answer: {r.correct_answer}")
-        for o in r.chosen:
-            mark = "right" if o.correct else "not right"
-            self.say(
-                f"You chose {o.index + 1}. {o.text} ({mark})" + (f": {o.why}" if o.why else "")
-            )
-        picked_a_right_one = any(o.correct for o in r.chosen)
-        for o in r.missed:
-            label = "Also right" if picked_a_right_one else "The right answer"
-            self.say(f"{label}: {o.index + 1}. {o.text}" + (f": {o.why}" if o.why else ""))
-        for i, d in enumerate(r.deletions, start=1):
-            if not d.correct:
-                self.say(
-                    f"Blank {i}: you typed \u201c{d.given}\u201d; "
-                    f"the answer is \u201c{d.expected}\u201d."
+        for line in feedback_lines(r, with_question=False):
+            if line.kind == "verdict":
+                code = {Tone.RIGHT: "32", Tone.WRONG: "31"}.get(line.tone, "1")
+                self._emit(self._style(safe_text(line.text), code))
+            elif line.kind == "action":
+                self._emit(
+                    self._style("IMPORTANT, what to do:", "1;33") + " " + safe_text(line.text)
                 )
-        self.say(r.explanation)
-        self.say(f"Source: {r.source}")
-        if r.red_flag and r.action:
-            self._emit(self._style("IMPORTANT, what to do:", "1;33") + " " + safe_text(r.action))
-        if r.became_leech:
-            self.say("This question has been hard several times; it is flagged for review.")
-        if r.interval is not None:
-            self.say(f"Comes back in {format_interval(r.interval)}.")
+            else:
+                self.say(line.plain)
 
     def _summary(self, s: Summary) -> None:
+        words = summary_words(s, self.now())
         self.say()
-        minutes = round(s.duration.total_seconds() / 60)
-        took = f"in about {minutes} min" if minutes >= 1 else "in under a minute"
         self._emit(self._style("Session summary", "1"))
-        self.say(f"Answered {s.answered}, right {s.right}, {took}.")
-        if s.topics:
-            self.say(
-                "By topic: " + ", ".join(f"{t.topic} {t.right}/{t.total}" for t in s.topics) + "."
-            )
-        if s.red_flags_missed:
-            self.say("Important items to look at again:")
-            for m in s.red_flags_missed:
-                self.say(f"  - {m.prompt}" + (f" What to do: {m.action}" if m.action else ""))
-        if s.practice:
-            self.say("Practice mode: nothing was saved.")
-        elif s.next_due is not None:
-            wait = s.next_due - self.now()
-            when = "now" if wait.total_seconds() <= 0 else f"in {format_interval(wait)}"
-            self.say(f"Next review due {when}. Your progress is saved.")
-        else:
-            self.say("Your progress is saved.")
+        self.say(words.headline)
+        if words.encouragement:
+            self.say(words.encouragement)
+        if words.topics:
+            self.say("By topic: " + ", ".join(f"{t} {score}" for t, score in words.topics) + ".")
+        if words.red_flags:
+            self.say(words.red_flags_title + ":")
+            for prompt, action in words.red_flags:
+                self.say(f"  - {prompt}" + (f" What to do: {action}" if action else ""))
+        self.say(words.closing)
 
 
 def _split_unsure(raw: str) -> tuple[str, bool]:

@@ -1,4 +1,5 @@
-"""`quiz study [BANK ...] [--plain] [--practice] [--new-limit N] [--data-dir D]`.
+"""`quiz study [BANK ...] [--plain] [--practice] [--new-limit N] [--limit N] [--minutes M]
+[--data-dir D]`.
 
 Resolves BANK arguments (a shipped bank id, a bank file or a folder; default: every shipped
 bank), opens the review store, loads the banks (errors printed file:line:col, exit 1), and
@@ -18,7 +19,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,13 +150,23 @@ def _report(e: Exception) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of `quiz study`."""
-    from quiz.engine.overview import DEFAULT_NEW_LIMIT, SessionOptions
+    from quiz.engine.overview import DEFAULT_NEW_LIMIT, DEFAULT_SESSION_SIZE, SessionOptions
     from quiz.engine.store import ReviewStore, StoreError
 
     new_limit = DEFAULT_NEW_LIMIT if args.new_limit is None else args.new_limit
     if new_limit < 0:
         print("quiz study: --new-limit must be 0 or more", file=sys.stderr)
         return 2
+    limit = DEFAULT_SESSION_SIZE if args.limit is None else args.limit
+    if not 1 <= limit <= 10_000:
+        print("quiz study: --limit must be 1 to 10000", file=sys.stderr)
+        return 2
+    time_limit = None
+    if args.minutes is not None:
+        if not 0 < args.minutes <= 24 * 60:  # also refuses nan
+            print("quiz study: --minutes must be more than 0 and at most 1440", file=sys.stderr)
+            return 2
+        time_limit = timedelta(minutes=args.minutes)
     if not args.plain and not has_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return 2
@@ -164,7 +175,9 @@ def run(args: argparse.Namespace) -> int:
     except BankSelectionError as e:
         _report(e)
         return 1
-    options = SessionOptions(new_limit=new_limit, practice=args.practice)
+    options = SessionOptions(
+        new_limit=new_limit, limit=limit, time_limit=time_limit, practice=args.practice
+    )
     try:
         store = ReviewStore.open(args.data_dir)
     except (StoreError, OSError) as e:

@@ -24,14 +24,20 @@ if TYPE_CHECKING:
     from quiz.bank.model import Bank
 
 DEFAULT_NEW_LIMIT = 20
+DEFAULT_SESSION_SIZE = 20
 
 
 @dataclass(frozen=True, slots=True)
 class SessionOptions:
     """How a session behaves."""
 
-    #: new items introduced per day, across all banks (counted from the review log)
+    #: new items introduced per day in each bank (counted from the review log), so that
+    #: studying one bank never uses up another's
     new_limit: int = DEFAULT_NEW_LIMIT
+    #: items in one session ("n of N"; a missed item asked again does not count twice)
+    limit: int = DEFAULT_SESSION_SIZE
+    #: no new item is started after this long (None: no time limit)
+    time_limit: timedelta | None = None
     #: ask without touching the schedule; nothing is written to the store
     practice: bool = False
     #: FSRS's target probability of recall when an item comes back
@@ -44,6 +50,10 @@ class SessionOptions:
     def __post_init__(self) -> None:
         if self.new_limit < 0:
             raise ValueError("the new-item limit cannot be negative")
+        if self.limit < 1:
+            raise ValueError("a session needs at least one item")
+        if self.time_limit is not None and self.time_limit <= timedelta(0):
+            raise ValueError("the time limit must be positive")
 
 
 class BankOverview(NamedTuple):
@@ -52,7 +62,7 @@ class BankOverview(NamedTuple):
     #: the bank's id and title
     bank: BankEntry
     counts: BankCounts
-    #: new items the daily limit still allows today (shared across banks)
+    #: new items of this bank the daily limit still allows today
     new_today: int
 
 
@@ -62,10 +72,16 @@ def day_start(now: datetime, tz: tzinfo | None) -> datetime:
     return as_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
-def new_allowance(store: ReviewStore, now: datetime, options: SessionOptions) -> int:
-    """New items still allowed today under the daily limit."""
+def new_allowance(store: ReviewStore, now: datetime, options: SessionOptions, bank_id: str) -> int:
+    """New items of `bank_id` still allowed today under the daily limit (each bank has its
+    own: the warning-signs bank is never locked away by another bank's new items)."""
     start = day_start(now, options.day_tz)
-    used = store.new_introduced(start, start + timedelta(days=1))
+    end = start + timedelta(days=1)
+    used = sum(
+        1
+        for r in store.reviews(since=start, bank_ids=[bank_id])
+        if r.was_new and r.reviewed_at < end
+    )
     return max(0, options.new_limit - used)
 
 
@@ -101,9 +117,9 @@ def bank_overview(
         check_unique_ids(loaded)
         store.sync_banks(loaded, now)
     counts = store.bank_counts(now, catalog.ids)
-    allowance = new_allowance(store, now, opts)
     out = []
     for e in catalog.entries:
         c = counts.get(e.id) or BankCounts(e.id, e.title, 0, 0, 0, 0, 0, 0, 0)
+        allowance = new_allowance(store, now, opts, e.id) if c.new else 0
         out.append(BankOverview(e, c, min(c.new, allowance)))
     return out

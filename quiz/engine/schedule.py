@@ -5,8 +5,9 @@ This module owns the policy of *when an item comes back*:
 - auto-graded items: wrong is Again, right is Good, right but "unsure" is Hard;
 - flashcards are self-graded (Again, Hard, Good, Easy), with a preview of each interval;
 - red-flag items never get an interval above `RED_FLAG_MAX_INTERVAL_DAYS`;
-- a lapse is an Again on an item in the Review state; `LEECH_LAPSES` lapses make a leech
-  (flagged for the instructor, never suspended);
+- a lapse is an Again on an item answered before (in any state: an item missed again and
+  again in its learning steps is struggling as much as one forgotten after weeks);
+  `LEECH_LAPSES` lapses make a leech (flagged for the instructor, never suspended);
 - "mastered" means in Review with an interval of at least `MASTERED_INTERVAL_DAYS`.
 
 It uses `fsrs` with its default parameters. fsrs, and the rating type from
@@ -173,7 +174,7 @@ class Scheduling:
             after.due = now + self._fuzzed(
                 after.due - now, scheduler.maximum_interval, card_id=card_id, reps=reps
             )
-        lapse = card is not None and card.state == fsrs.State.Review and rating is SelfRating.AGAIN
+        lapse = card is not None and rating is SelfRating.AGAIN
         return ReviewOutcome(
             rating=rating,
             card=after,
@@ -208,6 +209,22 @@ class Scheduling:
         if card is None:
             return 0.0
         return float(self._normal.get_card_retrievability(card, current_datetime=as_utc(now)))
+
+    def known_retrievability(self, card: fsrs.Card | None, now: datetime) -> float:
+        """`retrievability`, but 0 for an item whose last answer was not a sure right one.
+
+        FSRS predicts recall from the time since the last review only, so an item missed a
+        minute ago scores almost 1. An item counts as known once it has left its first
+        learning step (a right answer, not "unsure") or is in review; an item missed since
+        (relearning) does not count until it is answered right again.
+        """
+        import fsrs
+
+        if card is None or card.state == fsrs.State.Relearning:
+            return 0.0
+        if card.state == fsrs.State.Learning and not card.step:
+            return 0.0
+        return self.retrievability(card, now)
 
     @staticmethod
     def _fuzzed(interval: timedelta, maximum_days: int, *, card_id: int, reps: int) -> timedelta:

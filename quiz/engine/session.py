@@ -10,14 +10,24 @@ summary. Front ends (the Textual app, the plain line mode, tests) only call this
         ...                               # show result; session.undo() to take it back
     summary = session.summary()
 
-Queue: items due now first (most overdue first), then new items interleaved across banks up
-to the daily new limit (counted from the review log, so it holds across sessions), then items
-in their short learning steps once they are due (or, when nothing else is left, up to
-`learn_ahead` early). Every answer is committed to the store before `submit` returns.
+Queue: items due now first (most overdue first), then items in a short learning step due
+within `learn_ahead`, then new items (red-flag items of every bank first, then the rest
+interleaved across banks, each bank up to its own daily new limit, counted from the review
+log so that it holds across sessions). The plan holds at most `SessionOptions.limit` items:
+that is the N of "n of N", and it never grows. An item answered and due again within
+`learn_ahead` (a missed one, or one in a short learning step) is asked again later in the
+same session, flagged `again`, without counting twice. After `time_limit` no item is started.
+Every answer is committed to the store before `submit` returns.
 
-Practice mode asks every active item of the banks once, in interleaved file order, grades
-it and gives feedback, but writes nothing at all to the store (no schedule change, no log
-entry, not even the bank sync); undo simply forgets the last practice answer.
+Options of choice questions are shown in a fresh order on every review: the order is a
+permutation fixed by the item and its review count (`quiz.bank.order`), so undo and a restart
+show the same order again. Answers, feedback and the store refer to options by their index in
+the bank file, never by the position shown.
+
+Practice mode asks the active items of the banks once each (red-flag items first, then
+interleaved, up to the session size), grades them and gives feedback, but writes nothing at
+all to the store (no schedule change, no log entry, not even the bank sync); undo simply
+forgets the last practice answer.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quiz.bank.model import Bank, Question, QuestionType
+from quiz.bank.order import option_order, review_seed
 from quiz.engine.overview import (
     DEFAULT_NEW_LIMIT,
     BankOverview,
@@ -92,10 +103,12 @@ class StudyItem:
     question: Question
     #: the store's id for the item (None in practice mode when the store has never seen it)
     card_id: int | None
-    #: 1-based position in this session, and the number of items planned so far (it grows
-    #: when an item is re-queued for a learning step)
+    #: 1-based number of the item in this session, and the session's size: "n of N"; N never
+    #: grows, and an item asked again keeps its n
     position: int
     total: int
+    #: asked again in this session (it was missed, or is in a short learning step)
+    again: bool
     #: never answered before
     is_new: bool
     #: the question was edited since the learner last answered it
@@ -107,6 +120,9 @@ class StudyItem:
     #: when `next_item` returned it (the default start of the response time)
     shown_at: datetime
     practice: bool
+    #: the order the options are shown in: `option_order[k]` is the index in
+    #: `question.options` of the option shown (k + 1)-th
+    option_order: tuple[int, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -127,8 +143,20 @@ class StudyItem:
 
     @property
     def options(self) -> tuple[str, ...]:
-        """Option texts of a choice question (empty otherwise); number them from 1."""
-        return tuple(o.text for o in self.question.options)
+        """Option texts of a choice question in the order shown (empty otherwise); number
+        them from 1."""
+        opts = self.question.options
+        return tuple(opts[i].text for i in self.option_order)
+
+    def option_ids(self, shown: frozenset[int] | set[int]) -> frozenset[int]:
+        """The options at these 0-based shown positions, as indexes into
+        `question.options` (what a `ChoiceAnswer` holds)."""
+        return frozenset(self.option_order[k] for k in shown)
+
+    def shown_number(self, option: int) -> int:
+        """The 1-based number under which option `option` (an index into
+        `question.options`) is shown."""
+        return self.option_order.index(option) + 1
 
     @property
     def blank_count(self) -> int:
@@ -172,6 +200,8 @@ class Result:
     #: when the item comes back (None in practice mode)
     next_due: datetime | None
     interval: timedelta | None
+    #: it will be asked again later in this session
+    again_this_session: bool
     is_leech: bool
     #: this answer made the item a leech
     became_leech: bool
@@ -207,6 +237,10 @@ class Summary:
     answered: int
     right: int
     confident_wrong: int
+    #: different items answered (an item asked again counts once)
+    items: int
+    #: the session's size (N of "n of N")
+    planned: int
     started_at: datetime
     ended_at: datetime
     duration: timedelta
@@ -280,6 +314,10 @@ class StudySession:
         self._current_entry: _Entry | None = None
         self._history: list[_Answered] = []
         self._ended_at: datetime | None = None
+        #: "n" of each item shown so far, by key
+        self._numbers: dict[tuple[str, str], int] = {}
+        #: N: how many items the session holds (fixed when planned)
+        self.size = 0
         if self.options.practice:
             self._plan_practice()
         else:
@@ -296,24 +334,39 @@ class StudySession:
         ids = [b.id for b in self.banks]
         if not ids:
             return
-        for c in self.store.due_cards(ids, now):
+        room = self.options.limit
+        due = self.store.due_cards(ids, now)[:room]
+        for c in due:
             self._queue.main.append(_Entry(c.bank_id, c.question_id, c.card_id))
-        allowance = new_allowance(self.store, now, self.options)
-        if allowance:
-            columns = [
-                [_Entry(c.bank_id, c.question_id, c.card_id) for c in self.store.new_cards(b.id)]
-                for b in self.banks
-            ]
-            self._queue.main.extend(_interleave(columns)[:allowance])
-        # Items in a learning step due within the learn-ahead window come back at the end.
+        room -= len(due)
+        # Items in a learning step due within the learn-ahead window come back in time.
         later = now + self.options.learn_ahead
-        for c in self.store.due_cards(ids, later):
-            if c.due is not None and c.due > now:
-                self._push_learning(c.due, _Entry(c.bank_id, c.question_id, c.card_id))
+        soon = [c for c in self.store.due_cards(ids, later) if c.due is not None and c.due > now]
+        for c in sorted(soon, key=lambda c: (c.due, c.card_id))[: max(room, 0)]:
+            assert c.due is not None
+            self._push_learning(c.due, _Entry(c.bank_id, c.question_id, c.card_id))
+        room -= min(len(soon), max(room, 0))
+        if room > 0:
+            columns = []
+            for b in self.banks:
+                allowance = new_allowance(self.store, now, self.options, b.id)
+                cards = self.store.new_cards(b.id)[:allowance] if allowance else []
+                columns.append([_Entry(c.bank_id, c.question_id, c.card_id) for c in cards])
+            self._queue.main.extend(self._new_order(columns)[:room])
+        self.size = len(self._queue)
+
+    def _new_order(self, columns: Sequence[Sequence[_Entry]]) -> list[_Entry]:
+        """New items: red-flag items of every bank first, then the others, each group
+        interleaved across banks in file order."""
+        q = self._questions
+        flagged = [[e for e in col if q[(e.bank_id, e.question_id)].red_flag] for col in columns]
+        others = [[e for e in col if not q[(e.bank_id, e.question_id)].red_flag] for col in columns]
+        return _interleave(flagged) + _interleave(others)
 
     def _plan_practice(self) -> None:
         columns = [[_Entry(b.id, q.id, None) for q in b.questions] for b in self.banks]
-        self._queue.main.extend(_interleave(columns))
+        self._queue.main.extend(self._new_order(columns)[: self.options.limit])
+        self.size = len(self._queue)
 
     def _push_learning(self, due: datetime, entry: _Entry) -> tuple[datetime, int, _Entry]:
         item = (due, next(self._queue.counter), entry)
@@ -365,7 +418,7 @@ class StudySession:
         if self._current is not None:
             return self._current
         now = self._now()
-        entry = self._pop(now)
+        entry = None if self.time_is_up(now) else self._pop(now)
         if entry is None:
             self._ended_at = self._ended_at or now
             return None
@@ -373,6 +426,13 @@ class StudySession:
         self._current = self._make_item(entry, now)
         self._current_entry = entry
         return self._current
+
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        """The session's time limit has passed (no item is started after it)."""
+        limit = self.options.time_limit
+        if limit is None:
+            return False
+        return (now or self._now()) - self.started_at >= limit
 
     def _make_item(self, entry: _Entry, now: datetime) -> StudyItem:
         bank = self._by_id[entry.bank_id]
@@ -391,19 +451,30 @@ class StudySession:
                 now=now,
                 red_flag=question.red_flag,
             )
-        position = len(self._history) + 1
+        key = (entry.bank_id, entry.question_id)
+        position = self._numbers.setdefault(key, len(self._numbers) + 1)
+        again = any(
+            a.entry.bank_id == key[0] and a.entry.question_id == key[1] for a in self._history
+        )
+        if self.options.practice:
+            # nothing is stored, so the order changes with each presentation
+            seed = f"practice\x00{self.started_at.isoformat()}\x00{len(self._history)}"
+        else:
+            seed = review_seed(entry.bank_id, entry.question_id, card.reps if card else 0)
         return StudyItem(
             bank=bank,
             question=question,
             card_id=entry.card_id,
             position=position,
-            total=position + len(self._queue),
+            total=max(self.size, position),
+            again=again,
             is_new=card is None or card.is_new,
             edited=bool(card and card.edited),
             is_leech=bool(card and card.is_leech),
             previews=previews,
             shown_at=now,
             practice=self.options.practice,
+            option_order=option_order(question, seed),
         )
 
     def submit(
@@ -509,6 +580,7 @@ class StudySession:
             action=q.action,
             next_due=next_due,
             interval=interval,
+            again_this_session=requeued is not None,
             is_leech=is_leech,
             became_leech=became_leech,
             review_id=review_id,
@@ -571,6 +643,8 @@ class StudySession:
             answered=len(results),
             right=sum(r.correct for r in results),
             confident_wrong=sum(r.confident_wrong for r in results),
+            items=len({r.item.key for r in results}),
+            planned=self.size,
             started_at=self.started_at,
             ended_at=ended,
             duration=ended - self.started_at,

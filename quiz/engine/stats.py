@@ -57,7 +57,8 @@ class Stats:
     #: right answers among answers on items in the Review state (None: no such answer yet)
     retention: float | None
     retention_reviews: int
-    #: sum of retrievability over answered items: how many items you would recall now
+    #: sum of retrievability over items answered right (`known_retrievability`): how many
+    #: items you would recall now
     estimated_knowledge: float
     banks: tuple[BankCounts, ...]
     leeches: tuple[LeechInfo, ...]
@@ -121,7 +122,7 @@ def compute_stats(
     for c in cards:
         if c.state is CardState.NEW or c.due is None:
             continue
-        knowledge += scheduling.retrievability(c.fsrs_card, now)
+        knowledge += scheduling.known_retrievability(c.fsrs_card, now)
         if c.due <= now:
             due_now += 1
         day = max(0, (c.due - today) // timedelta(days=1))

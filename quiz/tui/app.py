@@ -41,7 +41,6 @@ from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.safe_text import safe_line, safe_text
 from quiz.tui.context import AppContext
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
-from quiz.tui.widgets.text import when
 
 if TYPE_CHECKING:
     from quiz.bank.model import Bank
@@ -250,14 +249,12 @@ class QuizApp(App[int]):
         self.push_screen(self._question_screen(item))
 
     def _nothing_to_study(self, banks: Sequence[Bank], session: StudySession) -> str:
-        which = "these banks" if len(banks) > 1 else "this bank"
-        if session.options.practice:
-            return f"There are no questions in {which}."
-        text = f"Nothing is due in {which} right now, and today's new items are done."
-        next_due = session.summary().next_due
-        if next_due is not None:
-            text += f" The next review is due {when(next_due, self.context.now())}."
-        return text + " Press p for practice mode to go over every item anyway."
+        from quiz import wording
+
+        next_due = None if session.options.practice else session.summary().next_due
+        return wording.nothing_to_study(
+            len(banks), session.options.practice, next_due, self.context.now()
+        )
 
     def on_home_screen_study_requested(self, message: HomeScreen.StudyRequested) -> None:
         self.start_session(message.bank_ids, message.practice)
@@ -295,8 +292,10 @@ class QuizApp(App[int]):
         session = self.session
         if session is None:
             return
+        from quiz import wording
+
         if not session.can_undo:
-            self.notify("Nothing to undo yet.", markup=False)
+            self.notify(wording.NOTHING_TO_UNDO, markup=False)
             return
         try:
             item = session.undo()
@@ -308,7 +307,7 @@ class QuizApp(App[int]):
         if not session.options.practice:
             self.answers_saved -= 1
         self.switch_screen(self._question_screen(item))
-        self.notify("Answer taken back. Here is the question again.", timeout=3, markup=False)
+        self.notify(wording.UNDONE, timeout=3, markup=False)
 
     def _end_session(self) -> None:
         session = self.session

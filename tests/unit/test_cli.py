@@ -28,7 +28,7 @@ def test_options_without_a_command_go_to_study(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
     assert (data / "progress.sqlite3").is_file()
-    assert "[1 of" in out.stdout
+    assert "Question 1 of" in out.stdout
 
 
 def test_unknown_command_is_a_usage_error() -> None:
@@ -67,7 +67,7 @@ def test_a_bank_file_is_checked_again_whenever_it_changes(tmp_path: Path) -> Non
     for _ in range(2):
         out = _quiz("study", "--plain", *data, str(bank), stdin="\n1\nq\n")
         assert out.returncode == 0, out.stderr
-        assert "[1 of" in out.stdout
+        assert "Question 1 of" in out.stdout
     bank.write_text(bank.read_text("utf-8").replace("id: sample", "id: [sample", 1), "utf-8")
     out = _quiz("study", "--plain", *data, str(bank))
     assert out.returncode == 1

@@ -100,7 +100,7 @@ def test_plain_mode_escapes_terminal_commands_in_every_text(tmp_path: Path) -> N
 def hostile_store(path: Path) -> ReviewStore:
     """A store whose bank title, ids and a learner's kept answer hold terminal commands."""
     store = acknowledged_store(path)
-    play(store, [load_bank(MINIMAL)], ["1", "t", "x" + HOSTILE, "q"])
+    play(store, [load_bank(MINIMAL)], ["", "3", "1", "t", "x" + HOSTILE, "q"])
     store.close()
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE banks SET title = ?", (HOSTILE + "\nsecond line",))
@@ -224,9 +224,9 @@ def test_ctrl_c_in_plain_mode_keeps_the_answers_and_says_goodbye(tmp_path: Path)
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     try:
         _read_until(proc.stdout.fileno(), b"> ")
-        proc.stdin.write(b"1\n")
+        proc.stdin.write(b"\n3\n")  # the red-flag flashcard comes first: show it, grade Good
         proc.stdin.flush()
-        _read_until(proc.stdout.fileno(), b"Type t for true")  # the next question waits
+        _read_until(proc.stdout.fileno(), b"Type the number")  # the next question waits
         proc.send_signal(signal.SIGINT)
         status = proc.wait(timeout=20)
     finally:

@@ -16,12 +16,15 @@ from quiz.engine.session import SessionOptions
 from quiz.engine.store import ReviewStore
 from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest, parse_choices, run_plain, use_colour
 
+from unit_helpers import first_session_right_run, shown, wrong_lines
+
 MINIMAL = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 DISCLAIMER = "This quiz teaches; it does not diagnose."
 
-#: Right answers to the minimal bank, in the order the session asks (file order).
-RIGHT_RUN = ["1", "t", "painful", "", "3", "electromyography", "1 2"]
+#: Right answers to the minimal bank, in the order a first session asks: the red-flag
+#: flashcard first, then file order; choice items by the numbers they are shown under.
+RIGHT_RUN = first_session_right_run([load_bank(MINIMAL)])
 
 
 class Clock:
@@ -76,54 +79,71 @@ def test_a_full_run_of_every_type(tmp_path: Path, bank: Bank, decks: Path) -> No
     status, out = play(store, [bank], ["", *RIGHT_RUN], decks)
     assert status == 0
     assert out.startswith(DISCLAIMER)
-    assert "[1 of 6] Sample bank · new" in out
-    assert "  1. A small, brief movement of a few muscle fibres" in out
-    assert "You chose 1. A small, brief movement of a few muscle fibres (right): That is" in out
+    assert "This session has 6 questions." in out
+    assert "Question 1 of 6: Sample bank · new" in out
+    n = shown(bank, "what-is-twitch", 0)
+    assert f"  {n}. A small, brief movement of a few muscle fibres" in out
+    assert f"You chose: {n}. A small, brief movement of a few muscle fibres (right)\n" in out
+    assert "Why this is right: That is what a twitch is." in out
     assert "Source: A document, section \u201cIntro\u201d" in out
     assert "A cramp is a sudden [...] tightening of a muscle." in out
     assert "Answer: Weakness that gets worse." in out
     assert "1 Again (1 min)   2 Hard (6 min)   3 Good (10 min)   4 Easy (8 days)" in out
-    assert "IMPORTANT, what to do: See your doctor" in out
-    assert "Answered 6, right 6" in out
+    # read aloud: the verdict first, then what to do, then the rest
+    graded = out.index("You graded this one Good")
+    action = out.index("IMPORTANT, what to do: See your doctor")
+    assert graded < action < out.index("Explanation: Weakness, not twitching")
+    assert "You answered 6 questions and got 6 right" in out
     assert "\x1b" not in out
+    # each kind of question says how to answer once, not on every item
+    assert out.count("Type the number of your answer") == 1
     logs = store.reviews()
-    assert [x.question_id for x in logs] == [q.id for q in bank.questions]
+    assert [x.question_id for x in logs] == ["weak"] + [
+        q.id for q in bank.questions if q.id != "weak"
+    ]
     assert all(x.correct for x in logs)
 
 
 def test_invalid_input_is_asked_again_with_a_hint(tmp_path: Path, bank: Bank, decks: Path) -> None:
     store = ReviewStore(tmp_path / "p.sqlite3")
     store.set_meta(DISCLAIMER_META_KEY, disclaimer_digest(DISCLAIMER))
-    status, out = play(store, [bank], ["9", "one", "1 2", "1", "maybe", "?", "f"], decks)
+    right = shown(bank, "what-is-twitch", 0)
+    lines = ["", "1", "9", "one", "1 2", right, "maybe", "?", "f"]
+    status, out = play(store, [bank], lines, decks)
     assert status == 0
     assert "There is no option 9: type a number from 1 to 3." in out
     assert "Type a number from 1 to 3." in out
     assert "Only one answer is right here" in out
     assert "Type t or f." in out
     assert "How to answer:" in out  # the help
-    assert [x.correct for x in store.reviews()] == [True, False]
-    assert "The right answer: True" in out
+    assert [x.correct for x in store.reviews()] == [False, True, False]
+    assert "You said: False" in out and "The statement is: True" in out
 
 
 def test_unsure_undo_and_quit(tmp_path: Path, bank: Bank, decks: Path) -> None:
     store = ReviewStore(tmp_path / "p.sqlite3")
     store.set_meta(DISCLAIMER_META_KEY, disclaimer_digest(DISCLAIMER))
-    status, out = play(store, [bank], ["u", "2", "u", "1?", "q"], decks)
+    wrong, right = wrong_lines(bank, bank.question("what-is-twitch")), shown(
+        bank, "what-is-twitch", 0
+    )
+    status, out = play(store, [bank], ["u", "", "3", *wrong, "u", right + "?", "q"], decks)
     assert status == 0
     assert "Nothing to undo yet." in out
-    assert "The right answer: 1. A small, brief movement of a few muscle fibres: That is" in out
+    assert f"The right answer: {right}. A small, brief movement of a few muscle fibres\n" in out
+    assert "Why this is right: That is what a twitch is." in out
     assert "Undone. Here is that question again." in out
-    assert "Right (you were unsure)." in out
-    (log,) = store.reviews()
+    assert "Right, even though you were not sure." in out
+    weak, log = store.reviews()
+    assert weak.question_id == "weak"
     assert log.question_id == "what-is-twitch" and log.correct and log.unsure
     assert log.rating == 2  # Hard
 
 
 def test_end_of_input_mid_item_keeps_every_answer(tmp_path: Path, bank: Bank, decks: Path) -> None:
     store = ReviewStore(tmp_path / "p.sqlite3")
-    status, out = play(store, [bank], ["", "1", "t"], decks)  # stops at the cloze
+    status, out = play(store, [bank], ["", "", "3", *RIGHT_RUN[2:4]], decks)  # stops at the cloze
     assert status == 0 and "Session summary" in out
-    assert store.review_count() == 2
+    assert store.review_count() == 3
 
 
 def test_disclaimer_once_and_missing_disclaimer_is_fine(
@@ -142,7 +162,7 @@ def test_disclaimer_once_and_missing_disclaimer_is_fine(
     empty = tmp_path / "empty-decks"
     empty.mkdir()
     status, out = play(ReviewStore(tmp_path / "q.sqlite3"), [bank], ["1"], empty)
-    assert status == 0 and "[1 of 6]" in out
+    assert status == 0 and "Question 1 of 6:" in out
 
 
 def test_practice_mode_says_so_and_saves_nothing(tmp_path: Path, bank: Bank) -> None:
@@ -163,7 +183,7 @@ def test_bank_text_is_shown_literally(tmp_path: Path) -> None:
     )
     bank = replace(bank, questions=(first, *bank.questions[1:]))
     store = ReviewStore(tmp_path / "p.sqlite3")
-    _, out = play(store, [bank], ["1"], tmp_path, colour=True)
+    _, out = play(store, [bank], ["", "3", "1"], tmp_path, colour=True)
     assert "What is a [bold]muscle[/bold] twitch? \\x1b[31mred \\x9b2J" in out
     assert "\x1b[31mred" not in out and "\x9b" not in out
 
@@ -190,11 +210,11 @@ def test_cli_study_plain_and_stats(
 ) -> None:
     from quiz.cli import main
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n1\nq\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n\n3\nq\n"))
     data = tmp_path / "data"
     assert main(["study", "--plain", "--data-dir", str(data), str(MINIMAL)]) == 0
     out = capsys.readouterr().out
-    assert "What is a muscle twitch?" in out
+    assert "What sign matters more than twitching?" in out
     assert main(["stats", "--format", "json", "--data-dir", str(data)]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["reviews_total"] == 1 and len(stats["forecast"]) == 30

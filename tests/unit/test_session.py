@@ -89,8 +89,9 @@ def test_new_items_interleave_across_banks_and_respect_the_limit(
     a, b = make_bank(tmp_path, "alpha"), make_bank(tmp_path, "beta")
     clock = Clock()
     s = StudySession([a, b], store, clock, SessionOptions(new_limit=5, day_tz=timezone.utc))
-    first = [s.next_item()]
-    assert first[0] is not None and first[0].is_new and first[0].total == 5
+    first = s.next_item()
+    # each bank has its own daily allowance of new items: five of each
+    assert first is not None and first.is_new and first.total == 10 == s.size
     keys = []
     for _ in range(5):
         item = s.next_item()
@@ -98,24 +99,101 @@ def test_new_items_interleave_across_banks_and_respect_the_limit(
         keys.append(item.key)
         s.submit(right(item.question))
     assert keys == [
+        ("alpha", "weak"),  # red-flag items first, interleaved
+        ("beta", "weak"),
         ("alpha", "what-is-twitch"),
         ("beta", "what-is-twitch"),
         ("alpha", "tf-common"),
-        ("beta", "tf-common"),
-        ("alpha", "cloze-cramp"),
     ]
+    drain(s, clock)
     # Later the same day a new session gets no new items: the limit counts the log.
     clock.advance(hours=3)
     later = StudySession([a, b], store, clock, SessionOptions(new_limit=5, day_tz=timezone.utc))
-    asked_later = drain(later, clock)
-    assert asked_later and all(
-        q in {"what-is-twitch", "tf-common", "cloze-cramp"} for q in asked_later
-    )
+    drain(later, clock)
     assert not any(r.item.is_new for r in later.results)
-    # The next day, five more.
+    # The next day, the one new item left in each bank.
     clock.advance(days=1)
     next_day = StudySession([a, b], store, clock, SessionOptions(new_limit=5, day_tz=timezone.utc))
-    assert sum(1 for c in next_day._queue.main if store.card(c.card_id).is_new) == 5  # type: ignore[arg-type, union-attr]
+    new = [c for c in next_day._queue.main if store.card(c.card_id).is_new]  # type: ignore[arg-type, union-attr]
+    assert sorted(e.bank_id for e in new) == ["alpha", "beta"]
+
+
+def test_one_bank_studied_alone_does_not_use_up_another_banks_new_items(
+    tmp_path: Path, store: ReviewStore
+) -> None:
+    a, b = make_bank(tmp_path, "alpha"), make_bank(tmp_path, "beta")
+    clock = Clock()
+    opts = SessionOptions(new_limit=4, day_tz=timezone.utc)
+    drain(StudySession([a], store, clock, opts), clock)
+    assert bank_overview(store, [a, b], clock(), opts)[0].new_today == 0
+    assert bank_overview(store, [a, b], clock(), opts)[1].new_today == 4
+    s = StudySession([b], store, clock, opts)
+    item = s.next_item()
+    assert item is not None and item.is_new and item.key == ("beta", "weak")
+
+
+def test_the_session_size_is_fixed_and_missed_items_come_back_as_again(
+    tmp_path: Path, store: ReviewStore
+) -> None:
+    bank = make_bank(tmp_path)
+    clock = Clock()
+    s = StudySession([bank], store, clock, SessionOptions(limit=4, day_tz=timezone.utc))
+    shown = []
+    while (item := s.next_item()) is not None:
+        shown.append((item.position, item.total, item.again, item.question.id))
+        r = s.submit(wrong(item.question) if not item.again else right(item.question))
+        assert r.again_this_session == (not item.again or r.interval <= timedelta(minutes=20))  # type: ignore[operator]
+        clock.advance(minutes=2)
+    firsts = [x for x in shown if not x[2]]
+    assert [x[0] for x in firsts] == [1, 2, 3, 4]  # n of N counts each item once
+    assert {x[1] for x in shown} == {4}  # N never grows
+    agains = [x for x in shown if x[2]]
+    assert {x[3] for x in agains} == {x[3] for x in firsts}  # every miss came back
+    assert all(x[0] == next(f[0] for f in firsts if f[3] == x[3]) for x in agains)
+    summary = s.summary()
+    assert summary.items == 4 and summary.planned == 4 and summary.answered > 4
+
+
+def test_no_item_is_started_after_the_time_limit(tmp_path: Path, store: ReviewStore) -> None:
+    bank = make_bank(tmp_path)
+    clock = Clock()
+    opts = SessionOptions(time_limit=timedelta(minutes=3), day_tz=timezone.utc)
+    s = StudySession([bank], store, clock, opts)
+    asked = 0
+    while (item := s.next_item()) is not None:
+        s.submit(right(item.question))
+        asked += 1
+        clock.advance(minutes=1)
+    assert asked == 3 and s.time_is_up()
+
+
+def test_options_are_shown_in_a_fresh_order_each_review_and_the_same_after_undo(
+    tmp_path: Path, store: ReviewStore
+) -> None:
+    bank = make_bank(tmp_path)
+    clock = Clock()
+    q = bank.question("what-is-twitch")
+    orders = []
+    for _ in range(8):
+        s = StudySession([bank], store, clock, SessionOptions(limit=50, day_tz=timezone.utc))
+        while (item := s.next_item()) is not None and item.question.id != "what-is-twitch":
+            s.submit(right(item.question))
+        assert item is not None
+        orders.append(item.option_order)
+        assert item.options == tuple(q.options[i].text for i in item.option_order)
+        shown_right = item.shown_number(0)
+        # the learner picks the option at the shown position; the answer holds its identity
+        answer = ChoiceAnswer(item.option_ids({shown_right - 1}))
+        assert answer.chosen == frozenset({0})
+        r = s.submit(answer)
+        assert r.correct
+        back = s.undo()
+        assert back is not None and back.option_order == item.option_order
+        s.submit(answer)
+        card = store.card_by_key("sample", "what-is-twitch")
+        assert card is not None and card.due is not None
+        clock.t = card.due + timedelta(minutes=1)
+    assert len(set(orders)) > 2
 
 
 def test_due_items_come_first_most_overdue_first(tmp_path: Path, store: ReviewStore) -> None:
@@ -143,6 +221,9 @@ def test_wrong_right_and_unsure_become_again_good_and_hard(
     clock = Clock()
     s = StudySession([bank], store, clock, OPTS)
     item = s.next_item()
+    assert item is not None and item.question.id == "weak"  # the red-flag item comes first
+    s.submit(FlashcardGrade(SelfRating.GOOD))
+    item = s.next_item()
     assert item is not None and item.question.id == "what-is-twitch"
     r = s.submit(ChoiceAnswer.of(1))
     assert not r.correct and r.rating is SelfRating.AGAIN and r.confident_wrong
@@ -162,6 +243,7 @@ def test_wrong_right_and_unsure_become_again_good_and_hard(
 
     logs = store.reviews()
     assert [(x.question_id, x.rating, x.correct, x.confident_wrong) for x in logs] == [
+        ("weak", SelfRating.GOOD, True, False),
         ("what-is-twitch", SelfRating.AGAIN, False, True),
         ("tf-common", SelfRating.HARD, True, False),
         ("cloze-cramp", SelfRating.AGAIN, False, False),
@@ -240,7 +322,8 @@ def test_practice_mode_writes_nothing(tmp_path: Path, store: ReviewStore) -> Non
     clock = Clock()
     s = StudySession([bank], store, clock, SessionOptions(practice=True, new_limit=0))
     seen = drain(s, clock, answer=wrong)
-    assert seen == [q.id for q in bank.questions]  # every item once, no limit, no repeats
+    # every item once (the red-flag one first), no repeats
+    assert seen == ["weak"] + [q.id for q in bank.questions if q.id != "weak"]
     assert all(r.next_due is None and r.review_id is None for r in s.results)
     assert s.undo() is not None
     assert store.review_count() == 0 and store.cards() == []
@@ -266,7 +349,7 @@ def test_summary_counts_topics_and_missed_red_flags(tmp_path: Path, store: Revie
     assert [m.question_id for m in summary.red_flags_missed] == ["weak"]
     assert summary.red_flags_missed[0].action is not None
     assert summary.confident_wrong == 1  # the typed miss; a flashcard Again is not one
-    assert summary.next_due == T0 + timedelta(seconds=30) + timedelta(minutes=1)
+    assert summary.next_due == T0 + timedelta(minutes=1)  # the red-flag miss, asked first
 
 
 def test_a_leech_is_flagged_but_still_asked(tmp_path: Path, store: ReviewStore) -> None:

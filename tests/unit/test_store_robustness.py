@@ -20,8 +20,8 @@ from quiz.engine.store import ReviewStore
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
-#: A line the plain mode prints after an answer is committed.
-ACK = b"Comes back in"
+#: A line the plain mode prints only after an answer is committed (every feedback cites it).
+ACK = b"Source: "
 
 
 def write_bank(path: Path, n: int) -> Path:
@@ -66,6 +66,8 @@ def study_cmd(data: Path, bank: Path) -> list[str]:
         "study",
         "--plain",
         "--new-limit",
+        "5000",
+        "--limit",
         "5000",
         "--data-dir",
         str(data),

@@ -260,7 +260,8 @@ def test_stats_shows_hostile_store_contents_safely(tmp_path: Path) -> None:
         "study", "--plain", "--practice", "--data-dir", str(data), str(MINIMAL), input=b"\nq\n"
     )
     assert proc.returncode == 0, proc.stderr
-    proc = run_quiz("study", "--plain", "--data-dir", str(data), str(MINIMAL), input=b"1\nq\n")
+    # the red-flag flashcard comes first: show it, grade it
+    proc = run_quiz("study", "--plain", "--data-dir", str(data), str(MINIMAL), input=b"\n3\nq\n")
     assert proc.returncode == 0, proc.stderr
     db = next(data.glob("*.sqlite3"))
     with sqlite3.connect(db) as con:
@@ -289,7 +290,8 @@ def test_plain_mode_preview_and_stats_show_real_unicode_as_written(tmp_path: Pat
     bank = tmp_path / "unicode.yaml"
     bank.write_text(text, "utf-8")
     data = str(tmp_path / "d")
-    plain = run_quiz("study", "--plain", "--data-dir", data, str(bank), input=b"\n1\nq\n")
+    # past the disclaimer and the red-flag flashcard (it comes first) to the question
+    plain = run_quiz("study", "--plain", "--data-dir", data, str(bank), input=b"\n\n3\n1\nq\n")
     preview = run_quiz("preview", str(bank))
     stats = run_quiz("stats", "--data-dir", data)
     for proc in (plain, preview, stats):

@@ -1,10 +1,11 @@
 """The feedback screen: the verdict on one answer and everything that explains it.
 
-Shown after every answer: right or wrong (in words and with a ✓ or ✗, never by colour
-alone), what the learner gave and the right answer, the `why` of each option chosen (and of
-the right options missed), the explanation, the source (document and section), for red-flag
-items the action in a clearly marked box, and when the item comes back. Enter continues,
-`u` takes the answer back, Esc ends the session.
+Shown after every answer. The words and their order come from `quiz.wording` (the same as
+plain mode's): the verdict (in words and with a ✓ or ✗, never by colour alone), for
+red-flag items the action in a clearly marked box, the question, what the learner gave and
+the right answer with each option's labelled `why`, the explanation, the source and when
+the item comes back. This screen only styles them. Enter continues, `u` takes the answer
+back, Esc ends the session.
 """
 
 from __future__ import annotations
@@ -17,37 +18,33 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from quiz.bank.model import QuestionType
-from quiz.engine.grading import ChoiceAnswer, TextAnswer, TrueFalseAnswer
-from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result
 from quiz.tui.screens.leaving import LeavingScreen
-from quiz.tui.screens.question import GRADE_MEANING, progress_title
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.text import assemble, labelled, literal
+from quiz.tui.widgets.text import labelled, literal
 from quiz.tui.widgets.topbar import TopBar
+from quiz.wording import Line, Tone, feedback_lines, progress_title
 
-RIGHT_MARK = "✓"
-WRONG_MARK = "✗"
-
-
-def verdict_text(result: Result) -> str:
-    """The first line: the verdict in words, with a mark."""
-    if result.item.type is QuestionType.FLASHCARD:
-        return f"You graded this one {result.rating.label}: {GRADE_MEANING[result.rating]}."
-    if result.correct:
-        if result.unsure:
-            return f"{RIGHT_MARK} Right, even though you were not sure."
-        return f"{RIGHT_MARK} Right."
-    return f"{WRONG_MARK} Not quite. Here is the answer; this one will come back soon."
-
-
-def comes_back_text(result: Result) -> str:
-    """When the item is asked again, in words."""
-    if result.item.practice or result.interval is None:
-        return "Practice mode: your schedule did not change."
-    return f"This question comes back in {format_interval(result.interval)}."
+#: kinds of `quiz.wording.Line` shown once, by id; the others repeat, by class
+_SINGLE_KINDS = {
+    "verdict": "fb-verdict",
+    "question": "fb-question",
+    "explanation": "fb-explanation",
+    "leech": "fb-leech",
+    "source": "fb-source",
+    "when": "fb-when",
+}
+_CLASS_OF_KIND = {
+    "chosen": "fb-chosen",
+    "blank": "fb-chosen",
+    "why": "fb-why",
+    "missed": "fb-missed",
+    "given": "fb-given",
+    "answer": "fb-right",
+    "spelling": "fb-spelling",
+}
+_TONE_CLASS = {Tone.RIGHT: "-right", Tone.WRONG: "-wrong", Tone.GRADED: "-graded"}
 
 
 class FeedbackScreen(LeavingScreen):
@@ -81,99 +78,32 @@ class FeedbackScreen(LeavingScreen):
         r = self.result
         yield TopBar(progress_title(r.item), f"{self.answered} answered", id="topbar")
         with VerticalScroll(id="fb-body", classes="page"):
-            verdict = Static(literal(verdict_text(r)), id="fb-verdict")
-            if r.item.type is QuestionType.FLASHCARD:
-                verdict.add_class("-graded")
-            else:
-                verdict.add_class("-right" if r.correct else "-wrong")
-            yield verdict
-            yield Static(literal(self._question_text()), id="fb-question")
-            if r.red_flag and r.action:
-                # Safety first: the action sits high up, where it is seen without scrolling.
-                box = VerticalGroup(id="fb-action")
-                box.border_title = "⚠ What to do"
-                with box:
-                    yield Static(literal(r.action), id="fb-action-text")
-            yield from self._answer_lines()
-            yield Static(labelled("Explanation: ", r.explanation), id="fb-explanation")
-            if r.became_leech:
-                yield Static(
-                    "This one has been hard to remember a few times. That is common; "
-                    "it is flagged so the wording can be checked.",
-                    id="fb-leech",
-                )
-            yield Static(labelled("Source: ", r.source), id="fb-source")
-            yield Static(literal(comes_back_text(r)), id="fb-when")
+            for line in feedback_lines(r):
+                if line.kind == "action":
+                    # Safety first: the action sits right under the verdict, in a marked box.
+                    box = VerticalGroup(id="fb-action")
+                    box.border_title = "⚠ What to do"
+                    with box:
+                        yield Static(literal(line.text), id="fb-action-text")
+                    continue
+                yield self._line(line)
         yield KeyBar()
+
+    @staticmethod
+    def _line(line: Line) -> Static:
+        text = f"{line.mark} {line.text}" if line.mark else line.text
+        content = labelled(line.label, text) if line.label else literal(text)
+        tone = _TONE_CLASS.get(line.tone, "")
+        if line.kind in _SINGLE_KINDS:
+            widget = Static(content, id=_SINGLE_KINDS[line.kind])
+            if tone:
+                widget.add_class(tone)
+            return widget
+        classes = _CLASS_OF_KIND.get(line.kind, "fb-line")
+        return Static(content, classes=f"{classes} {tone}".strip())
 
     def on_mount(self) -> None:
         self.query_one("#fb-body", VerticalScroll).focus()
-
-    def _question_text(self) -> str:
-        item = self.result.item
-        if item.type is QuestionType.CLOZE:
-            return item.question.cloze_revealed()
-        return item.prompt
-
-    def _answer_lines(self) -> ComposeResult:
-        r = self.result
-        t = r.item.type
-        if t in (QuestionType.SINGLE, QuestionType.MULTI):
-            assert isinstance(r.answer, ChoiceAnswer)
-            for o in r.chosen:
-                mark = f"{RIGHT_MARK} right" if o.correct else f"{WRONG_MARK} not right"
-                yield Static(
-                    assemble(
-                        ("You chose ", "bold"),
-                        f"{o.index + 1}. {o.text}  ",
-                        (f"({mark})", "bold"),
-                    ),
-                    classes="fb-chosen " + ("-right" if o.correct else "-wrong"),
-                )
-                if o.why:
-                    yield Static(literal(o.why), classes="fb-why")
-            single = t is QuestionType.SINGLE
-            for o in r.missed:
-                yield Static(
-                    assemble(
-                        ("The right answer: " if single else "Also right (not picked): ", "bold"),
-                        f"{o.index + 1}. {o.text}",
-                    ),
-                    classes="fb-missed",
-                )
-                if o.why:
-                    yield Static(literal(o.why), classes="fb-why")
-        elif t is QuestionType.TRUE_FALSE:
-            assert isinstance(r.answer, TrueFalseAnswer)
-            given = "True" if r.answer.value else "False"
-            yield Static(labelled("You said: ", given), classes="fb-given")
-            yield Static(labelled("The statement is: ", r.correct_answer), classes="fb-right")
-        elif t is QuestionType.TYPED:
-            assert isinstance(r.answer, TextAnswer)
-            given = r.answer.text.strip() or "(nothing)"
-            yield Static(labelled("You typed: ", given), classes="fb-given")
-            label = "The answer: " if r.correct else "The right answer: "
-            yield Static(labelled(label, r.correct_answer), classes="fb-right")
-        elif t is QuestionType.CLOZE:
-            n = len(r.deletions)
-            for i, d in enumerate(r.deletions, start=1):
-                name = f"Blank {i}: " if n > 1 else "The blank: "
-                mark = f"{RIGHT_MARK} right" if d.correct else f"{WRONG_MARK} not right"
-                given = d.given.strip() or "(nothing)"
-                yield Static(
-                    assemble(
-                        (name, "bold"),
-                        "you typed \u201c",
-                        given,
-                        "\u201d, the answer is \u201c",
-                        d.expected,
-                        "\u201d  ",
-                        (f"({mark})", "bold"),
-                    ),
-                    classes="fb-chosen " + ("-right" if d.correct else "-wrong"),
-                )
-        else:
-            yield Static(labelled("Answer: ", r.correct_answer), classes="fb-right")
 
     def action_next(self) -> None:
         """Next question (or the summary after the last)."""

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from quiz.engine.overview import BankOverview, bank_overview, new_allowance
+from quiz.engine.overview import BankOverview, bank_overview
 from quiz.tui.context import AppContext
 from quiz.tui.widgets.banklist import BankList, BankRow
 from quiz.tui.widgets.keybar import KeyBar
@@ -107,9 +107,7 @@ class HomeScreen(Screen[None]):
 
     def _mode(self) -> tuple[Content, str]:
         """The mode line (literal text) and the top bar's tag for the current mode."""
-        ctx = self.context
-        allowance = new_allowance(ctx.store, ctx.now(), ctx.options)
-        new_today = min(allowance, sum(o.counts.new for o in self.overviews))
+        new_today = sum(o.new_today for o in self.overviews)
         if self.practice:
             mode = (
                 "Mode: practice. Go over every question; nothing is saved and your "

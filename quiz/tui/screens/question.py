@@ -43,30 +43,9 @@ from quiz.tui.widgets.choices import ChoiceList
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import assemble, labelled, literal
 from quiz.tui.widgets.topbar import TopBar
-
-#: what each self-grade means, in the learner's words
-GRADE_MEANING = {
-    SelfRating.AGAIN: "I did not remember",
-    SelfRating.HARD: "I remembered, with effort",
-    SelfRating.GOOD: "I remembered",
-    SelfRating.EASY: "I knew it at once",
-}
-
-_KIND = {
-    QuestionType.SINGLE: "Choose one answer.",
-    QuestionType.MULTI: "Choose all that apply.",
-    QuestionType.TRUE_FALSE: "True or false?",
-    QuestionType.CLOZE: "Fill in the blank.",
-    QuestionType.TYPED: "Type your answer.",
-    QuestionType.FLASHCARD: "Flashcard: think of the answer first.",
-}
+from quiz.wording import GRADE_MEANING, INSTRUCTION, progress_title
 
 _CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUE_FALSE)
-
-
-def progress_title(item: StudyItem) -> str:
-    """ "Question 3 of 12 · <bank title>"."""
-    return f"Question {item.position} of {item.total} · {item.bank.title}"
 
 
 def cloze_prompt(item: StudyItem) -> str:
@@ -163,7 +142,7 @@ class QuestionScreen(LeavingScreen):
             tags.append("new")
         yield TopBar(progress_title(item), " · ".join(tags), id="topbar")
         with VerticalScroll(id="q-body", classes="page"):
-            yield Static(_KIND[item.type], id="q-kind")
+            yield Static(INSTRUCTION[item.type], id="q-kind")
             prompt = cloze_prompt(item) if item.type is QuestionType.CLOZE else item.prompt
             yield Static(literal(prompt), id="q-prompt")
             if item.edited:
@@ -361,7 +340,7 @@ class QuestionScreen(LeavingScreen):
         if self.item.type is QuestionType.TRUE_FALSE:
             answer = TrueFalseAnswer(0 in choices.selected)
         else:
-            answer = ChoiceAnswer(frozenset(choices.selected))
+            answer = ChoiceAnswer(self.item.option_ids(choices.selected))
         self._post_answer(answer)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

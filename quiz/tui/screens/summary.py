@@ -17,13 +17,9 @@ from quiz.engine.session import Summary
 from quiz.tui.screens.leaving import LeavingScreen
 from quiz.tui.scrolling import scroll_page
 from quiz.tui.widgets.keybar import KeyBar
-from quiz.tui.widgets.text import clip, duration_words, fit, labelled, literal, when
+from quiz.tui.widgets.text import clip, fit, labelled, literal
 from quiz.tui.widgets.topbar import TopBar
-
-
-def topic_label(topic: str) -> str:
-    """A topic tag as words: "red-flags" → "red flags"."""
-    return topic.replace("-", " ").replace("_", " ")
+from quiz.wording import summary_words
 
 
 class SummaryScreen(LeavingScreen):
@@ -53,46 +49,29 @@ class SummaryScreen(LeavingScreen):
     def compose(self) -> ComposeResult:
         s = self.summary
         yield TopBar("Session summary", "practice" if s.practice else "", id="topbar")
+        words = summary_words(s, self.now)
         with VerticalScroll(id="sum-body", classes="page"):
-            if s.answered:
-                headline = f"You answered {s.answered} and got {s.right} right"
-                headline += f", in {duration_words(s.duration)}."
-            else:
-                headline = "No answers in this session."
-            yield Static(literal(headline), id="sum-headline")
-            if s.answered and s.right < s.answered:
-                yield Static(
-                    "Mistakes are part of learning: the ones you missed come back soon.",
-                    id="sum-encourage",
-                )
-            if s.topics:
+            yield Static(literal(words.headline), id="sum-headline")
+            if words.encouragement:
+                yield Static(literal(words.encouragement), id="sum-encourage")
+            if words.topics:
                 yield Static("By topic", classes="section-title")
-                labels = [clip(topic_label(t.topic), 40) for t in s.topics]
+                labels = [clip(label, 40) for label, _ in words.topics]
                 width = max(cell_len(label) for label in labels) + 2
                 lines = [
-                    f"  {fit(label, width)}{t.right} of {t.total} right"
-                    for label, t in zip(labels, s.topics, strict=True)
+                    f"  {fit(label, width)}{score}"
+                    for label, (_, score) in zip(labels, words.topics, strict=True)
                 ]
                 yield Static(literal("\n".join(lines)), id="sum-topics")
-            if s.red_flags_missed:
+            if words.red_flags:
                 box = VerticalGroup(id="sum-red-flags")
-                box.border_title = "⚠ Worth another look: warning signs"
+                box.border_title = f"⚠ {words.red_flags_title}"
                 with box:
-                    for m in s.red_flags_missed:
-                        yield Static(literal(f"• {m.prompt}"), classes="sum-red-prompt")
-                        if m.action:
-                            yield Static(
-                                labelled("What to do: ", m.action), classes="sum-red-action"
-                            )
-            if s.practice:
-                yield Static("Practice mode: nothing was saved.", id="sum-next")
-            else:
-                next_text = "Your progress is saved. " + (
-                    f"The next review is due {when(s.next_due, self.now)}."
-                    if s.next_due is not None
-                    else "Nothing is scheduled yet."
-                )
-                yield Static(literal(next_text), id="sum-next")
+                    for prompt, action in words.red_flags:
+                        yield Static(literal(f"• {prompt}"), classes="sum-red-prompt")
+                        if action:
+                            yield Static(labelled("What to do: ", action), classes="sum-red-action")
+            yield Static(literal(words.closing), id="sum-next")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -1,0 +1,315 @@
+"""The words a learner reads, written once for every front end.
+
+The terminal app, plain mode (and the web front end to come) only style and lay out what
+this module composes: the verdict and everything that explains an answer, in the order a
+learner needs it (verdict, then the red-flag "what to do", then the rest); when the item
+comes back; the session's progress title; the end-of-session summary; and the notices of
+the study loop. It imports neither Textual nor any front end, and returns plain text: the
+front ends make bank text safe for their medium (the terminal, HTML).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from quiz.bank.model import QuestionType
+from quiz.engine.grading import ChoiceAnswer, SelfRating, TextAnswer, TrueFalseAnswer
+from quiz.engine.schedule import format_interval
+from quiz.engine.session import Result, StudyItem, Summary
+from quiz.engine.store import SyncReport
+
+RIGHT_MARK = "✓"
+WRONG_MARK = "✗"
+
+#: what each self-grade means, in the learner's words
+GRADE_MEANING = {
+    SelfRating.AGAIN: "I did not remember",
+    SelfRating.HARD: "I remembered, with effort",
+    SelfRating.GOOD: "I remembered",
+    SelfRating.EASY: "I knew it at once",
+}
+
+#: the one-line instruction of each question type
+INSTRUCTION = {
+    QuestionType.SINGLE: "Choose one answer.",
+    QuestionType.MULTI: "Choose all that apply.",
+    QuestionType.TRUE_FALSE: "True or false?",
+    QuestionType.CLOZE: "Fill in the blank.",
+    QuestionType.TYPED: "Type your answer.",
+    QuestionType.FLASHCARD: "Flashcard: think of the answer first.",
+}
+
+#: labels of an option's `why`: the front end says whether the explanation is of a right
+#: or a wrong option, so a bank's `why` never has to start with a verdict
+WHY_RIGHT = "Why this is right: "
+WHY_NOT = "Why not: "
+
+NOTHING_TO_UNDO = "Nothing to undo yet."
+UNDONE = "Answer taken back. Here is the question again."
+PRACTICE_START = "Practice mode: your answers are not saved and your schedule stays as it is."
+PRACTICE_END = "Practice mode: nothing was saved."
+LEECH = (
+    "This one has been hard to remember a few times. That is common; it is flagged so the "
+    "wording can be checked."
+)
+
+
+class Tone(str, Enum):
+    """How a line is meant: front ends style it (never by colour alone: the words say it)."""
+
+    PLAIN = "plain"
+    RIGHT = "right"
+    WRONG = "wrong"
+    GRADED = "graded"
+    #: the red-flag action: shown first, clearly marked
+    ACTION = "action"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of feedback: a kind (for styling), an optional bold label, the text."""
+
+    kind: str
+    text: str
+    label: str = ""
+    tone: Tone = Tone.PLAIN
+    #: a mark a visual front end may put before the text (✓ or ✗); the words say it too
+    mark: str = ""
+
+    @property
+    def plain(self) -> str:
+        """The line as plain text, label first (no mark)."""
+        return f"{self.label}{self.text}"
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 answer", "3 answers"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def when(due: datetime | None, now: datetime) -> str:
+    """A due time relative to now, in words: "now", "in 10 min", "in 3 days"."""
+    if due is None:
+        return "not scheduled"
+    wait = due - now
+    if wait <= timedelta(0):
+        return "now"
+    return f"in {format_interval(wait)}"
+
+
+def duration_words(d: timedelta) -> str:
+    """A session's length in words: "under a minute", "about 12 min", "about 1 h 5 min"."""
+    minutes = round(d.total_seconds() / 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60} min"
+
+
+# -- the question ---------------------------------------------------------------------------
+
+
+def progress(item: StudyItem) -> str:
+    """ "Question 3 of 20", or "Question 3 of 20, again" for an item asked again."""
+    text = f"Question {item.position} of {item.total}"
+    return text + ", again" if item.again else text
+
+
+def progress_title(item: StudyItem) -> str:
+    """ "Question 3 of 20 · <bank title>"."""
+    return f"{progress(item)} · {item.bank.title}"
+
+
+def item_tags(item: StudyItem) -> list[str]:
+    """Short tags for an item: new, updated, practice."""
+    tags = []
+    if item.is_new:
+        tags.append("new")
+    if item.edited:
+        tags.append("updated since you last saw it")
+    if item.practice:
+        tags.append("practice")
+    return tags
+
+
+# -- feedback -------------------------------------------------------------------------------
+
+
+def verdict(result: Result) -> Line:
+    """The verdict in words (with a mark for visual front ends)."""
+    if result.item.type is QuestionType.FLASHCARD:
+        text = f"You graded this one {result.rating.label}: {GRADE_MEANING[result.rating]}."
+        return Line("verdict", text, tone=Tone.GRADED)
+    if result.correct:
+        text = "Right, even though you were not sure." if result.unsure else "Right."
+        return Line("verdict", text, tone=Tone.RIGHT, mark=RIGHT_MARK)
+    return Line("verdict", "Not quite. Here is the answer.", tone=Tone.WRONG, mark=WRONG_MARK)
+
+
+def comes_back(result: Result) -> str:
+    """When the item is asked again, in words that match what will happen."""
+    if result.item.practice or result.interval is None:
+        return "Practice mode: your schedule did not change."
+    if result.again_this_session:
+        return "You will see this one again later in this session."
+    return f"This question comes back in {format_interval(result.interval)}."
+
+
+def _verdict_word(correct: bool) -> tuple[str, str, Tone]:
+    """(word, mark, tone) of one option or blank."""
+    if correct:
+        return "right", RIGHT_MARK, Tone.RIGHT
+    return "not right", WRONG_MARK, Tone.WRONG
+
+
+def answer_lines(result: Result) -> list[Line]:
+    """What the learner gave and the right answer, with each option's why, labelled."""
+    r = result
+    t = r.item.type
+    lines: list[Line] = []
+    if t in (QuestionType.SINGLE, QuestionType.MULTI):
+        assert isinstance(r.answer, ChoiceAnswer)
+        for o in r.chosen:
+            n = r.item.shown_number(o.index)
+            word, mark, tone = _verdict_word(o.correct)
+            lines.append(Line("chosen", f"{n}. {o.text} ({word})", "You chose: ", tone, mark))
+            if o.why:
+                lines.append(Line("why", o.why, WHY_RIGHT if o.correct else WHY_NOT))
+        picked_a_right_one = any(o.correct for o in r.chosen)
+        for o in r.missed:
+            label = "Also right (not picked): " if picked_a_right_one else "The right answer: "
+            n = r.item.shown_number(o.index)
+            lines.append(Line("missed", f"{n}. {o.text}", label))
+            if o.why:
+                lines.append(Line("why", o.why, WHY_RIGHT))
+    elif t is QuestionType.TRUE_FALSE:
+        assert isinstance(r.answer, TrueFalseAnswer)
+        lines.append(Line("given", "True" if r.answer.value else "False", "You said: "))
+        lines.append(Line("answer", r.correct_answer, "The statement is: "))
+    elif t is QuestionType.TYPED:
+        assert isinstance(r.answer, TextAnswer)
+        lines.append(Line("given", r.answer.text.strip() or "(nothing)", "You typed: "))
+        label = "The answer: " if r.correct else "The right answer: "
+        lines.append(Line("answer", r.correct_answer, label))
+    elif t is QuestionType.CLOZE:
+        n = len(r.deletions)
+        for i, d in enumerate(r.deletions, start=1):
+            name = f"Blank {i}: " if n > 1 else "The blank: "
+            given = d.given.strip() or "(nothing)"
+            text = f"you typed \u201c{given}\u201d, the answer is \u201c{d.expected}\u201d"
+            word, mark, tone = _verdict_word(d.correct)
+            lines.append(Line("blank", f"{text} ({word})", name, tone, mark))
+    else:
+        lines.append(Line("answer", r.correct_answer, "Answer: "))
+    return lines
+
+
+def feedback_lines(result: Result, *, with_question: bool = True) -> list[Line]:
+    """Everything a feedback screen shows, in order: the verdict; for red-flag items what
+    to do; the question (unless the front end has it on screen); the answers with their
+    whys; the explanation; the leech note; the source; when the item comes back."""
+    r = result
+    lines = [verdict(r)]
+    if r.red_flag and r.action:
+        lines.append(Line("action", r.action, "What to do: ", Tone.ACTION))
+    if with_question:
+        q = r.item.question
+        text = q.cloze_revealed() if q.type is QuestionType.CLOZE else r.item.prompt
+        lines.append(Line("question", text))
+    lines.extend(answer_lines(r))
+    lines.append(Line("explanation", r.explanation, "Explanation: "))
+    if r.became_leech:
+        lines.append(Line("leech", LEECH))
+    lines.append(Line("source", r.source, "Source: "))
+    lines.append(Line("when", comes_back(r)))
+    return lines
+
+
+# -- the session ----------------------------------------------------------------------------
+
+
+def session_start(size: int, time_limit: timedelta | None, practice: bool) -> str:
+    """The announcement at the start of a session: its size (and time limit)."""
+    text = f"This session has {plural(size, 'question')}"
+    if time_limit is not None:
+        text += f" and stops after {format_interval(time_limit)}"
+    text += "."
+    if not practice:
+        text += " A question you miss comes back once more before the end."
+    return text
+
+
+def edited_notice(report: SyncReport) -> str | None:
+    """A bank's questions updated since the learner last saw them, or None."""
+    if not report.edited:
+        return None
+    n = len(report.edited)
+    what = "question was" if n == 1 else "questions were"
+    return f"{n} {what} updated in {report.bank_id} since you last saw them."
+
+
+def nothing_to_study(n_banks: int, practice: bool, next_due: datetime | None, now: datetime) -> str:
+    """Why a session could not start."""
+    which = "these banks" if n_banks > 1 else "this bank"
+    if practice:
+        return f"There are no questions in {which}."
+    text = f"Nothing is due in {which} right now, and today's new items are done."
+    if next_due is not None:
+        text += f" The next review is due {when(next_due, now)}."
+    return text + " Press p for practice mode to go over every item anyway."
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryWords:
+    """The end-of-session summary, as words for any front end."""
+
+    headline: str
+    encouragement: str | None
+    #: (topic in words, "2 of 3 right")
+    topics: tuple[tuple[str, str], ...]
+    red_flags_title: str
+    #: (prompt, what to do or None)
+    red_flags: tuple[tuple[str, str | None], ...]
+    closing: str
+
+
+def topic_label(topic: str) -> str:
+    """A topic tag as words: "red-flags" → "red flags"."""
+    return topic.replace("-", " ").replace("_", " ")
+
+
+def summary_words(s: Summary, now: datetime) -> SummaryWords:
+    """The summary of a session in words."""
+    if s.answered:
+        headline = f"You answered {plural(s.items, 'question')}"
+        if s.answered > s.items:
+            headline += f" ({s.answered} answers with the ones asked again)"
+        headline += f" and got {s.right} right, in {duration_words(s.duration)}."
+    else:
+        headline = "No answers in this session."
+    encouragement = None
+    if s.answered and s.right < s.answered:
+        encouragement = (
+            "Mistakes are part of learning."
+            if s.practice
+            else "Mistakes are part of learning: the ones you missed come back sooner."
+        )
+    topics = tuple((topic_label(t.topic), f"{t.right} of {t.total} right") for t in s.topics)
+    red = tuple((m.prompt, m.action) for m in s.red_flags_missed)
+    if s.practice:
+        closing = PRACTICE_END
+    elif s.next_due is not None:
+        closing = f"Your progress is saved. The next review is due {when(s.next_due, now)}."
+    else:
+        closing = "Your progress is saved. Nothing is scheduled yet."
+    return SummaryWords(
+        headline=headline,
+        encouragement=encouragement,
+        topics=topics,
+        red_flags_title="Worth another look: warning signs",
+        red_flags=red,
+        closing=closing,
+    )
