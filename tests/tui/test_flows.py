@@ -15,6 +15,8 @@ from tui_helpers import (
     OPTIONS,
     AppFactory,
     Clock,
+    key,
+    past_the_red_flag_card,
     press,
     screen_text,
     type_text,
@@ -50,27 +52,8 @@ async def test_every_question_type_answered_by_keyboard(
         assert isinstance(app.screen, QuestionScreen)
         assert "Question 1 of 6 · Sample bank" in screen_text(pilot)
 
-        # single: a number chooses, Enter checks
-        await press(pilot, "1", "enter")
-        assert isinstance(app.screen, FeedbackScreen)
-        text = screen_text(pilot)
-        assert "✓ Right." in text and "That is what a twitch is." in text
-        assert "Source: A document, section “Intro”" in text
-        assert "comes back in" in text
-
-        # true/false
-        await press(pilot, "enter", "t", "enter")
-        assert "✓ Right." in screen_text(pilot)
-
-        # cloze: one field per blank
-        await press(pilot, "enter")
-        assert "A cramp is a sudden [...] tightening of a muscle." in screen_text(pilot)
-        await type_text(pilot, "painful")
-        await press(pilot, "enter")
-        assert "you typed “painful”, the answer is “painful”" in screen_text(pilot)
-
-        # flashcard: Space reveals, 1-4 grade with each interval shown
-        await press(pilot, "enter")
+        # flashcard (the red-flag item comes first): Space reveals, 1-4 grade with each
+        # interval shown
         assert "Weakness that gets worse." not in screen_text(pilot)
         await press(pilot, "space")
         text = screen_text(pilot)
@@ -83,6 +66,30 @@ async def test_every_question_type_answered_by_keyboard(
         assert "You graded this one Good" in text
         assert "⚠ What to do" in text
         assert "See your doctor if you notice weakness that gets worse over weeks." in text
+        # the action comes right under the verdict, before the explanation
+        assert text.index("⚠ What to do") < text.index("Explanation:")
+
+        # single: a number chooses, Enter checks
+        await press(pilot, "enter")
+        assert "Question 2 of 6 · Sample bank" in screen_text(pilot)
+        await press(pilot, key(app, 0), "enter")
+        assert isinstance(app.screen, FeedbackScreen)
+        text = screen_text(pilot)
+        assert "✓ Right." in text and "That is what a twitch is." in text
+        assert "Why this is right:" in text
+        assert "Source: A document, section “Intro”" in text
+        assert "this session" in text  # a new item in its 10-minute step comes back today
+
+        # true/false
+        await press(pilot, "enter", "t", "enter")
+        assert "✓ Right." in screen_text(pilot)
+
+        # cloze: one field per blank
+        await press(pilot, "enter")
+        assert "A cramp is a sudden [...] tightening of a muscle." in screen_text(pilot)
+        await type_text(pilot, "painful")
+        await press(pilot, "enter")
+        assert "you typed “painful”, the answer is “painful”" in screen_text(pilot)
 
         # typed: a small typo is forgiven
         await press(pilot, "enter")
@@ -91,14 +98,16 @@ async def test_every_question_type_answered_by_keyboard(
         assert "✓ Right." in screen_text(pilot)
 
         # multi: numbers toggle, and the ticks show as [x] (text, not markup)
-        await press(pilot, "enter", "1", "3", "3", "2")
+        await press(pilot, "enter")
+        caffeine, stress, book = key(app, 0), key(app, 1), key(app, 2)
+        await press(pilot, caffeine, book, book, stress)
         text = screen_text(pilot)
-        assert "[x] 1   Caffeine" in text and "› [x] 2   Stress" in text
-        assert "[ ] 3   Reading a book" in text
+        assert f"[x] {caffeine}   Caffeine" in text and f"› [x] {stress}   Stress" in text
+        assert f"[ ] {book}   Reading a book" in text
         await press(pilot, "enter")
         assert "✓ Right." in screen_text(pilot)
 
-    assert kinds(store) == ["choice", "true_false", "cloze", "flashcard", "text", "choice"]
+    assert kinds(store) == ["flashcard", "choice", "true_false", "cloze", "text", "choice"]
     reviews = store.reviews()
     assert all(r.correct for r in reviews)
     assert [r.rating for r in reviews] == [SelfRating.GOOD] * 6
@@ -110,13 +119,17 @@ async def test_wrong_answer_shows_the_why_and_the_right_answer(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "2", "enter")
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        cramp, right = key(app, 1), key(app, 0)
+        await press(pilot, cramp, "enter")
         text = screen_text(pilot)
         assert "✗ Not quite." in text
-        assert "You chose 2. A long, painful tightening of a whole muscle" in text
-        assert "(✗ not right)" in text and "That describes a cramp." in text
-        assert "The right answer: 1. A small, brief movement of a few muscle fibres" in text
-    [review] = store.reviews()
+        assert f"You chose: ✗ {cramp}. A long, painful tightening of a whole muscle" in text
+        assert "(not right)" in text and "Why not: That describes a cramp." in text
+        assert f"The right answer: {right}. A small, brief movement of a few muscle fibres" in text
+        assert "Why this is right: That is what a twitch is." in text
+    _, review = store.reviews()
     assert not review.correct and review.confident_wrong and review.rating is SelfRating.AGAIN
 
 
@@ -125,18 +138,22 @@ async def test_not_sure_turns_a_right_answer_into_hard(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "s")
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        await press(pilot, "s")
         assert "[x] Not sure" in screen_text(pilot)
-        await press(pilot, "1", "enter")
+        await press(pilot, key(app, 0), "enter")
         assert "Right, even though you were not sure" in screen_text(pilot)
-    [review] = store.reviews()
+    _, review = store.reviews()
     assert review.unsure and review.rating is SelfRating.HARD
 
 
 async def test_not_sure_while_typing_uses_ctrl_s(make_app: AppFactory, store: ReviewStore) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter", "enter", "t", "enter", "enter")
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        await press(pilot, key(app, 0), "enter", "enter", "t", "enter", "enter")
         assert isinstance(app.focused, Input)
         await type_text(pilot, "sad")  # "s" is typed, not a command
         assert app.focused.value == "sad"
@@ -151,13 +168,16 @@ async def test_choose_needs_a_choice_before_checking(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "enter")
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, QuestionScreen)
         assert "Choose first: press 1 to 3." in screen_text(pilot)
+        second = app.screen.item.option_order[1]
         await press(pilot, "down", "space", "enter")  # the cursor works too
         assert isinstance(app.screen, FeedbackScreen)
-    assert kinds(store) == ["choice"]
-    assert json.loads(store.reviews()[0].answer)["value"] == [1]
+    assert kinds(store) == ["flashcard", "choice"]
+    assert json.loads(store.reviews()[1].answer)["value"] == [second]
 
 
 async def test_empty_text_answer_asks_once_then_shows_the_answer(
@@ -165,7 +185,9 @@ async def test_empty_text_answer_asks_once_then_shows_the_answer(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter", "enter", "t", "enter", "enter", "enter")
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        await press(pilot, key(app, 0), "enter", "enter", "t", "enter", "enter", "enter")
         assert isinstance(app.screen, QuestionScreen)
         assert "Nothing typed in this answer yet" in screen_text(pilot)
         await press(pilot, "enter")
@@ -179,14 +201,18 @@ async def test_undo_from_feedback_and_from_the_next_question(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "2", "enter")
-        assert store.review_count() == 1
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        shown = app.screen.item.option_order  # type: ignore[attr-defined]
+        await press(pilot, key(app, 1), "enter")
+        assert store.review_count() == 2
         await press(pilot, "u")
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.item.question.id == "what-is-twitch"
-        assert store.review_count() == 0
-        await press(pilot, "1", "enter")
-        assert [r.correct for r in store.reviews()] == [True]
+        assert app.screen.item.option_order == shown  # the same order after undo
+        assert store.review_count() == 1
+        await press(pilot, key(app, 0), "enter")
+        assert [r.correct for r in store.reviews()] == [True, True]
 
         await press(pilot, "enter")  # on to the next question, then think better of it
         assert isinstance(app.screen, QuestionScreen)
@@ -194,7 +220,7 @@ async def test_undo_from_feedback_and_from_the_next_question(
         await press(pilot, "u")
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.item.question.id == "what-is-twitch"
-        assert store.review_count() == 0
+        assert store.review_count() == 1
 
 
 async def test_first_run_disclaimer_is_acknowledged_once_and_state_survives_quit(
@@ -206,11 +232,13 @@ async def test_first_run_disclaimer_is_acknowledged_once_and_state_survives_quit
         assert "This quiz is for learning. It is not a diagnosis" in screen_text(pilot)
         await press(pilot, "enter")
         assert isinstance(app.screen, HomeScreen)
-        await press(pilot, "enter", "1", "enter", "enter", "t", "enter", "enter")
-        await type_text(pilot, "pain")  # the third answer is in progress...
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        await press(pilot, key(app, 0), "enter", "enter", "t", "enter", "enter")
+        await type_text(pilot, "pain")  # the fourth answer is in progress...
         await press(pilot, "ctrl+q")  # ...when the learner quits
     assert app.return_code == 0
-    assert store.review_count() == 2  # both answers given are kept; the one in progress is not
+    assert store.review_count() == 3  # the answers given are kept; the one in progress is not
 
     # A new process: a fresh store object on the same file.
     clock.advance(minutes=15)
@@ -221,10 +249,10 @@ async def test_first_run_disclaimer_is_acknowledged_once_and_state_survives_quit
             text = screen_text(pilot)
             assert "Sample bank" in text
             home = again.screen
-            assert [(o.counts.due_now, o.counts.new) for o in home.overviews] == [(2, 4)]
+            assert [(o.counts.due_now, o.counts.new) for o in home.overviews] == [(3, 3)]
             await press(pilot, "enter")
             assert isinstance(again.screen, QuestionScreen)
-            assert again.screen.item.question.id in ("what-is-twitch", "tf-common")
+            assert again.screen.item.question.id in ("weak", "what-is-twitch", "tf-common")
             assert not again.screen.item.is_new
 
 
@@ -244,7 +272,7 @@ async def test_q_quits_from_feedback_with_the_answer_kept(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter", "q")
+        await press(pilot, "enter", "space", "3", "q")
     assert app.return_code == 0
     assert app.answers_saved == 1
     assert store.review_count() == 1
@@ -255,7 +283,9 @@ async def test_q_and_question_mark_are_typed_in_a_text_field(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter", "enter", "t", "enter", "enter")
+        await press(pilot, "enter")
+        await past_the_red_flag_card(pilot)
+        await press(pilot, key(app, 0), "enter", "enter", "t", "enter", "enter")
         await type_text(pilot, "q?")
         assert isinstance(app.focused, Input) and app.focused.value == "q?"
         assert app.is_running
@@ -302,7 +332,7 @@ questions:
         assert "What does [bold]this[/bold] mean? [link=https://example.com]click[/link]" in text
         assert "[red]Red[/red] text" in text
         assert "[@click=app.quit]Quit[/]" in text
-        await press(pilot, "1", "enter")
+        await press(pilot, key(app, 0), "enter")
         text = screen_text(pilot)
         assert "[i]Because[/i] it is." in text
         assert "An [red]explanation[/red] with $variables and \\[escapes]." in text
@@ -316,7 +346,7 @@ async def test_practice_mode_writes_nothing(make_app: AppFactory, store: ReviewS
         assert "Mode: practice." in screen_text(pilot)
         await press(pilot, "enter")
         assert "practice" in screen_text(pilot)
-        await press(pilot, "1", "enter")
+        await press(pilot, "space", "3")
         assert "Practice mode: your schedule did not change." in screen_text(pilot)
         await press(pilot, "escape")
         assert isinstance(app.screen, SummaryScreen)
@@ -349,7 +379,8 @@ async def test_a_whole_session_ends_with_its_summary(
             q = item.question
             if q.type.value in ("single", "multi"):
                 wrong = q.id == "multi-triggers" and answered < 6
-                picks = [str(i + 1) for i in q.correct_options] if not wrong else ["3"]
+                options = q.correct_options if not wrong else (2,)
+                picks = [key(app, i) for i in options]
                 await press(pilot, *picks, "enter")
             elif q.type.value == "true_false":
                 await press(pilot, "t", "enter")
@@ -365,7 +396,9 @@ async def test_a_whole_session_ends_with_its_summary(
         text = screen_text(pilot)
         s = app.screen.summary
         assert s.answered == answered == store.review_count()
-        assert f"You answered {s.answered} and got {s.right} right" in text
+        flat = " ".join(text.split())
+        assert f"You answered {s.items} questions ({s.answered} answers with the ones" in flat
+        assert f"and got {s.right} right" in flat
         assert "By topic" in text and "basics" in text
         assert "Worth another look: warning signs" in text  # the red-flag flashcard, "Again"
         assert "What to do: See your doctor" in text
@@ -379,12 +412,12 @@ async def test_end_early_then_undo_from_the_summary(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter", "enter", "escape")
+        await press(pilot, "enter", "space", "3", "enter", "escape")
         assert isinstance(app.screen, SummaryScreen)
-        assert "You answered 1 and got 1 right" in screen_text(pilot)
+        assert "You answered 1 question and got 1 right" in screen_text(pilot)
         await press(pilot, "u")
         assert isinstance(app.screen, QuestionScreen)
-        assert app.screen.item.question.id == "what-is-twitch"
+        assert app.screen.item.question.id == "weak"
         assert store.review_count() == 0
         await press(pilot, "escape")  # nothing answered: straight home
         assert isinstance(app.screen, HomeScreen)
@@ -395,7 +428,7 @@ async def test_stats_screen_shows_charts_retention_banks_and_leeches(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 60)) as pilot:
-        await press(pilot, "enter", "1", "enter", "escape", "enter", "s")
+        await press(pilot, "enter", "space", "3", "escape", "enter", "s")
         assert isinstance(app.screen, StatsScreen)
         text = screen_text(pilot)
         assert "Due now: 0.  Answers so far: 1 (1 today)." in text
@@ -412,7 +445,7 @@ async def test_page_keys_scroll_long_screens_at_80x24(make_app: AppFactory) -> N
     # The stats screen is taller than 24 rows: PgDn must reveal its end, PgUp its top.
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter", "escape", "enter", "s")
+        await press(pilot, "enter", "space", "3", "escape", "enter", "s")
         assert isinstance(app.screen, StatsScreen)
         body = app.screen.query_one("#stats-body", VerticalScroll)
         assert body.max_scroll_y > 0
@@ -466,7 +499,10 @@ async def test_no_color_is_respected(make_app: AppFactory, monkeypatch: pytest.M
     async with app.run_test(size=SIZE) as pilot:
         assert app.no_color
         assert any(isinstance(f, (Monochrome, NoColor)) for f in app._filters)
-        await press(pilot, "enter", "2", "enter")
+        await press(pilot, "enter", "space", "1")
+        assert "You graded this one Again" in screen_text(pilot)  # the verdict is in words
+        await press(pilot, "enter")
+        await press(pilot, key(app, 1), "enter")
         assert "✗ Not quite." in screen_text(pilot)  # the verdict is words and a mark
 
 
@@ -514,7 +550,7 @@ async def test_a_restart_lists_known_banks_from_the_store_and_parses_them_to_stu
         cursor_blink=False,
     )
     async with first.run_test(size=SIZE) as pilot:
-        await press(pilot, "enter", "1", "enter")
+        await press(pilot, "enter", "space", "3")
         assert isinstance(first.screen, FeedbackScreen)
         await press(pilot, "q")
     assert store.review_count() == 1

@@ -151,8 +151,10 @@ def test_every_screen_with_hostile_text_writes_no_terminal_commands(
     t.settle()
     t.send(ESCAPE, ENTER)
 
-    def answer(number: int, *keys: str, then: str = "Not quite", leave: str = ENTER) -> None:
+    def answer(number: int, *keys: str, then: str = "answered", leave: str = ENTER) -> None:
         # Keys typed before a screen is up go to the one before it: wait for each screen.
+        # The feedback screen's top bar says "n answered" (options are shuffled, so "2" may
+        # be right or wrong).
         t.wait_for(f"Question {number} of")
         t.settle()
         for key in keys:
@@ -162,10 +164,11 @@ def test_every_screen_with_hostile_text_writes_no_terminal_commands(
         t.settle()
         t.send(leave)
 
-    answer(1, "2", ENTER)  # single, wrong: the whys of the chosen and the right option
-    answer(2, "f", ENTER)  # true/false, wrong
-    answer(3, "x", ENTER)  # cloze
-    answer(4, " ", "1", then="What to do")  # flashcard, a red flag: the "What to do" box
+    # the red-flag flashcard comes first: the "What to do" box
+    answer(1, " ", "1", then="What to do")
+    answer(2, "2", ENTER)  # single: the whys of the chosen (and the right) option
+    answer(3, "f", ENTER)  # true/false, wrong
+    answer(4, "x", ENTER)  # cloze
     answer(5, "x", ENTER)  # typed
     answer(6, "3", ENTER, leave=ESCAPE)  # multi; then end the session
     t.wait_for("Session summary")
@@ -222,15 +225,18 @@ def answer_one_question(t: Terminal) -> None:
     t.wait_for("Sample bank")
     t.settle()
     t.send(ENTER)
-    t.wait_for("Question 1 of")
+    t.wait_for("Question 1 of")  # the red-flag flashcard comes first
     t.settle()
-    t.send("1", ENTER)
-    t.wait_for("Right")
+    t.send(" ")
+    t.wait_for("Good")
+    t.settle()
+    t.send("3")
+    t.wait_for("You graded")
     t.settle()
 
 
 def assert_terminal_restored(raw: bytes) -> None:
-    tail = raw[raw.rindex(b"Right") :]
+    tail = raw[raw.rindex(b"You graded") :]
     for sequence in (LEAVE_ALT_SCREEN, SHOW_CURSOR, MOUSE_OFF):
         assert sequence in tail, sequence
     assert b"Traceback" not in raw

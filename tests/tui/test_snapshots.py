@@ -13,7 +13,9 @@ from typing import Any
 
 from tui_helpers import MINIMAL, OPTIONS, AppFactory, Clock, write_bank
 
+from quiz.bank.load import load_bank
 from quiz.bank.model import Bank, Question, QuestionType
+from quiz.bank.order import option_order, review_seed
 from quiz.engine.grading import (
     Answer,
     ChoiceAnswer,
@@ -27,11 +29,18 @@ from quiz.engine.session import StudySession
 from quiz.engine.store import ReviewStore
 
 SIZE = (80, 24)
-#: from the home screen to the red-flag flashcard, graded "Again"
-TO_RED_FLAG = [
-    "enter", "1", "enter", "enter", "t", "enter", "enter",
-    "p", "a", "i", "n", "f", "u", "l", "enter", "enter", "space", "1",
-]  # fmt: skip
+#: from the home screen to the red-flag flashcard (red-flag items come first), graded "Again"
+TO_RED_FLAG = ["enter", "space", "1"]
+#: from the home screen past the red-flag flashcard to the single-choice question
+TO_CHOICE = ["enter", "space", "3", "enter"]
+
+
+def wrong_key() -> str:
+    """The key of a wrong option ("A long, painful tightening", index 1) as the first
+    review of the single-choice question shows it (options are shuffled)."""
+    bank = load_bank(MINIMAL)
+    q = bank.question("what-is-twitch")
+    return str(option_order(q, review_seed(bank.id, q.id, 0)).index(1) + 1)
 
 SnapCompare = Any
 
@@ -82,11 +91,12 @@ def test_home(
 def test_question_with_a_choice_and_not_sure(
     snap_compare: SnapCompare, make_app: AppFactory
 ) -> None:
-    assert snap_compare(make_app(), press=["enter", "2", "s"], terminal_size=SIZE)
+    assert snap_compare(make_app(), press=[*TO_CHOICE, wrong_key(), "s"], terminal_size=SIZE)
 
 
 def test_feedback_on_a_wrong_answer(snap_compare: SnapCompare, make_app: AppFactory) -> None:
-    assert snap_compare(make_app(), press=["enter", "2", "enter"], terminal_size=SIZE)
+    press = [*TO_CHOICE, wrong_key(), "enter"]
+    assert snap_compare(make_app(), press=press, terminal_size=SIZE)
 
 
 def test_feedback_on_a_red_flag_item(snap_compare: SnapCompare, make_app: AppFactory) -> None:

@@ -96,3 +96,19 @@ def screen_text(pilot: Pilot[int]) -> str:
         width = max(cells) + 1 if cells else 0
         lines.append("".join(cells.get(i, " ") for i in range(width)).rstrip())
     return "\n".join(lines)
+
+
+def key(app: QuizApp, option: int) -> str:
+    """The key that chooses option `option` (its index in the bank file) on the question
+    shown: options are shuffled, so the key is the number it is shown under."""
+    from quiz.tui.screens.question import QuestionScreen
+
+    screen = app.screen
+    assert isinstance(screen, QuestionScreen), screen
+    return str(screen.item.shown_number(option))
+
+
+async def past_the_red_flag_card(pilot: Pilot[int], grade: str = "3") -> None:
+    """On the minimal bank's first question (its red-flag flashcard: red-flag items come
+    first), show the answer, grade it and go on to the next question."""
+    await press(pilot, "space", grade, "enter")
