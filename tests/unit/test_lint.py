@@ -370,7 +370,7 @@ def test_multi_warns_only_when_every_correct_option_is_clearly_longest() -> None
         return item(
             "    options:\n"
             f"      - {{text: {first}, correct: true, why: It is this one.}}\n"
-            "      - {text: Stress and worry that lasts for weeks, correct: true, why: It is this one too.}\n"
+            "      - {text: Stress and worry that lasts for weeks, correct: true, why: Also.}\n"
             "      - {text: Sunlight, why: Not this one.}\n"
             "      - {text: Reading, why: Not this one.}\n",
             qtype="multi",
