@@ -304,7 +304,7 @@ VERDICTS: tuple[str, ...] = (
 )  # fmt: skip
 _VERDICT_RE = re.compile(
     r"^\W*(" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in
-    sorted(VERDICTS, key=len, reverse=True)) + r")\s*(?:[.,!;:\u2026\-\u2013\u2014)]|$)",
+    sorted(VERDICTS, key=len, reverse=True)) + r")(?:\s*[.,!;:\u2026\u2013\u2014)]|\s+-|\s*$)",
     re.IGNORECASE,
 )  # fmt: skip
 

@@ -553,6 +553,7 @@ def test_a_why_that_opens_with_a_verdict(why: str, verdict: str) -> None:
     [
         "No single test can rule it out.",  # "No" as a word of the sentence
         "No one knows why some muscles twitch more.",
+        "No-one knows why some muscles twitch more.",
         "True weakness makes a task hard to do.",
         "Right after exercise, muscles often twitch.",
         "Correct dosing matters.",
