@@ -13,6 +13,7 @@ The loader has already rejected anything structurally wrong; lint findings are a
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -32,6 +33,19 @@ ITEM_GRADE_LIMIT = 12.0
 LONGEST_RATIO = 1.5
 #: ... and at least this many characters longer (so that "Yes" / "No" never count).
 LONGEST_MIN_EXTRA_CHARS = 10
+#: `key-position` judges a bank with at least this many single items (fewer say nothing).
+KEY_POSITION_MIN_ITEMS = 8
+#: A position holds the key "far more often than chance" when so many or more would happen
+#: by chance with a probability below this ...
+KEY_POSITION_P = 0.01
+#: ... and the count is at least this many times what chance gives.
+KEY_POSITION_RATIO = 1.5
+#: `multi-key-pattern` judges a bank with at least this many multi items.
+MULTI_PATTERN_MIN_ITEMS = 3
+#: `true-false-balance` judges a bank with at least this many true/false items ...
+TRUE_FALSE_MIN_ITEMS = 4
+#: ... and warns when fewer than this share of them are false (or fewer are true).
+TRUE_FALSE_MIN_SHARE = 1 / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +102,31 @@ RULES: tuple[LintRule, ...] = (
         "diagnostic-wording",
         'wording that diagnoses the learner ("you have ALS", "twitching means ALS", '
         '"you probably have ...")',
+    ),
+    LintRule(
+        "verdict-why",
+        "an option's `why` starts with a verdict (Right, Correct, Wrong, Yes, No, True, "
+        "...); front ends label each why themselves",
+    ),
+    LintRule(
+        "shuffle-without-order",
+        "`shuffle: false` on options that show no order (fewer than two with a number or a "
+        "scale or sequence word)",
+    ),
+    LintRule(
+        "key-position",
+        "the right option of the bank's single items is written in one position far more "
+        "often than chance (bank level)",
+    ),
+    LintRule(
+        "multi-key-pattern",
+        "the bank's multi items all have the same number of right options, or the right "
+        "options in the same positions (bank level)",
+    ),
+    LintRule(
+        "true-false-balance",
+        "fewer than a third of the bank's true_false items are false, or fewer than a third "
+        "true (bank level)",
     ),
     LintRule("unknown-lint-rule", "`lint_ignore` names a rule that does not exist"),
 )
@@ -239,6 +278,96 @@ def is_actionable(action: str) -> bool:
     return False
 
 
+# -- verdicts, order words, keyed positions --------------------------------------------------
+
+#: Words and phrases that judge the learner's answer; a `why` must not start with one
+#: followed by punctuation or the end of the text ("Right.", "No, ...", "Not quite:").
+VERDICTS: tuple[str, ...] = (
+    "right", "correct", "wrong", "incorrect", "yes", "no", "true", "false", "exactly",
+    "indeed", "nope", "yep", "yeah", "absolutely", "precisely", "spot on", "well done",
+    "good job", "great", "good", "nice", "not quite", "not really", "not exactly", "not so",
+    "sorry", "careful", "oops", "close", "almost", "partly", "partly right", "right answer",
+    "correct answer", "wrong answer", "good choice", "well spotted", "you're right",
+    "you are right", "you're wrong", "you are wrong",
+    *(
+        f"{subject} {verb}{neg} {word}"
+        for subject, verb in (("that", "is"), ("this", "is"), ("it", "is"))
+        for neg in ("", " not")
+        for word in ("right", "correct", "wrong", "incorrect", "true", "false")
+    ),
+    *(
+        f"{subject}'s{neg} {word}"
+        for subject in ("that", "this", "it")
+        for neg in ("", " not")
+        for word in ("right", "correct", "wrong", "incorrect", "true", "false")
+    ),
+)  # fmt: skip
+_VERDICT_RE = re.compile(
+    r"^\W*(" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in
+    sorted(VERDICTS, key=len, reverse=True)) + r")(?:\s*[.,!;:\u2026\u2013\u2014)]|\s+-|\s*$)",
+    re.IGNORECASE,
+)  # fmt: skip
+
+#: Words that show options form a scale or a sequence (frequency, degree, time, order,
+#: agreement, likelihood, counting): with `shuffle: false`, at least two options need one
+#: (or a number).
+ORDER_WORDS = frozenset(
+    """never rarely seldom sometimes occasionally often frequently usually mostly always
+    daily weekly monthly yearly hourly once twice none mild moderate severe slight slightly
+    little some much more most less least few fewer many very extremely somewhat fairly low
+    lower lowest medium high higher highest small smaller smallest large larger largest short
+    shorter long longer longest better worse best worst same second seconds minute minutes
+    hour hours day days week weeks month months year years immediately soon later today
+    tomorrow tonight now before after first third fourth fifth then next finally last early
+    earlier late within agree disagree neutral strongly unsure one two three four five six
+    seven eight nine ten twenty hundred half quarter unlikely likely possible probable
+    certain impossible""".split()
+)
+_ORDER_TOKEN_RE = re.compile(r"[0-9]|[^\W\d_]+", re.UNICODE)
+
+
+def verdict_opening(text: str) -> str | None:
+    """The verdict a text opens with ("Right", "Not quite", "That's wrong"), or None."""
+    match = _VERDICT_RE.match(text.replace("\u2019", "'"))
+    return " ".join(match.group(1).split()) if match else None
+
+
+def shows_order(text: str) -> bool:
+    """Whether an option's text carries a sign of a scale or a sequence: a number or one of
+    `ORDER_WORDS`."""
+    return any(t.isdigit() or t.casefold() in ORDER_WORDS for t in _ORDER_TOKEN_RE.findall(text))
+
+
+def at_least_by_chance(k: int, chances: list[float]) -> float:
+    """The probability that `k` or more of independent events with these chances happen (the
+    tail of a Poisson binomial distribution): exact up to 200 events, beyond that by the
+    normal approximation (with a continuity correction), which is close there."""
+    if k <= 0:
+        return 1.0
+    if k > len(chances):
+        return 0.0
+    if len(chances) > 200:
+        mean = sum(chances)
+        var = sum(p * (1 - p) for p in chances)
+        if var == 0:
+            return 1.0 if mean >= k else 0.0
+        return 0.5 * math.erfc((k - 0.5 - mean) / math.sqrt(2 * var))
+    # below[j]: the probability of exactly j events so far, for j < k
+    below = [1.0] + [0.0] * (k - 1)
+    for p in chances:
+        for j in range(k - 1, 0, -1):
+            below[j] = below[j] * (1 - p) + below[j - 1] * p
+        below[0] *= 1 - p
+    return max(0.0, 1.0 - sum(below))
+
+
+def _positions(indexes: tuple[int, ...]) -> str:
+    numbers = [str(i + 1) for i in indexes]
+    if len(numbers) == 1:
+        return f"option {numbers[0]}"
+    return "options " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -298,8 +427,87 @@ class _Linter:
                 f"explanations, whys, backs and actions pooled); aim for "
                 f"{BANK_GRADE_LIMIT:g} or lower: shorter sentences, plainer words",
             )
+        self.key_position()
+        self.multi_key_pattern()
+        self.true_false_balance()
         self.unknown_ignores()
         return LintReport(self.found.findings(), grade, self.found.more_warnings)
+
+    def _counted(self, qtype: QuestionType, rule: str) -> list[Question]:
+        """The bank's items of this type that a bank-level rule counts: all but those that
+        silence the rule in their own `lint_ignore` (a bank-level `lint_ignore` silences
+        it for every item, so nothing is counted)."""
+        return [q for q in self.bank.questions if q.type is qtype and rule not in q.lint_ignore]
+
+    def key_position(self) -> None:
+        """`key-position`: one written position holds the right option of single items far
+        more often than chance (each item's chance is 1 / its number of options)."""
+        items = self._counted(QuestionType.SINGLE, "key-position")
+        if len(items) < KEY_POSITION_MIN_ITEMS:
+            return
+        widest = max(len(q.options) for q in items)
+        for position in range(widest):
+            chances = [1 / len(q.options) for q in items if len(q.options) > position]
+            count = sum(1 for q in items if q.correct_options == (position,))
+            expected = sum(chances)
+            if count < KEY_POSITION_RATIO * expected:
+                continue
+            if at_least_by_chance(count, chances) >= KEY_POSITION_P:
+                continue
+            self._add(
+                None,
+                self.bank.pos,
+                "key-position",
+                f"the right option of {count} of {len(items)} single items is written as "
+                f"option {position + 1} (by chance: about {expected:.0f}); where the written "
+                "order shows (shuffle: false, print, preview) it gives the answer away: "
+                "spread the right options over all positions",
+            )
+
+    def multi_key_pattern(self) -> None:
+        """`multi-key-pattern`: every multi item has its right options in the same written
+        positions, or the same number of right options."""
+        items = self._counted(QuestionType.MULTI, "multi-key-pattern")
+        if len(items) < MULTI_PATTERN_MIN_ITEMS:
+            return
+        keys = {q.correct_options for q in items}
+        counts = {len(k) for k in keys}
+        if len(keys) == 1:
+            (key,) = keys
+            message = (
+                f"the right options of all {len(items)} multi items are {_positions(key)}: "
+                "vary which options are right and how many"
+            )
+        elif len(counts) == 1:
+            (count,) = counts
+            message = (
+                f"all {len(items)} multi items have exactly {count} right option"
+                f"{'s' if count != 1 else ''}, so a learner can count instead of knowing: "
+                "vary how many are right"
+            )
+        else:
+            return
+        self._add(None, self.bank.pos, "multi-key-pattern", message)
+
+    def true_false_balance(self) -> None:
+        """`true-false-balance`: fewer than a third of the true/false keys are false (or
+        true), when there are enough items to judge."""
+        items = self._counted(QuestionType.TRUE_FALSE, "true-false-balance")
+        if len(items) < TRUE_FALSE_MIN_ITEMS:
+            return
+        true = sum(1 for q in items if q.answer)
+        false = len(items) - true
+        for fewer, name, other in ((false, "false", "true"), (true, "true", "false")):
+            if fewer < TRUE_FALSE_MIN_SHARE * len(items):
+                share = f"only {fewer} of {len(items)}" if fewer else f"none of {len(items)}"
+                self._add(
+                    None,
+                    self.bank.pos,
+                    "true-false-balance",
+                    f"{share} true_false items are {name}, so answering "
+                    f"'{other}' to every one scores well: aim for about half of each "
+                    "(at least a third)",
+                )
 
     def unknown_ignores(self) -> None:
         """Warn about unknown ids in `lint_ignore`, where they are written.
@@ -417,7 +625,19 @@ class _Linter:
                 )
             else:
                 seen[key] = i
-            if option.why is None:
+            if option.why is not None:
+                verdict = verdict_opening(option.why)
+                if verdict is not None:
+                    self.warn(
+                        q,
+                        q.pos_of(f"options.{i}.why"),
+                        "verdict-why",
+                        f"the why of option {i + 1} starts with '{verdict}': front ends "
+                        "label each why themselves ('Why this is right', 'Why not'), and a "
+                        "verdict reads wrong under an answer the learner got wrong; start "
+                        "with the reason",
+                    )
+            else:
                 if option.correct:
                     self.warn(
                         q,
@@ -433,6 +653,16 @@ class _Linter:
                         f"wrong option {i + 1} has no 'why': say why it is wrong",
                     )
         self.longest_correct(q)
+        if not q.shuffle and sum(1 for o in q.options if shows_order(o.text)) < 2:
+            self.warn(
+                q,
+                q.pos_of("shuffle"),
+                "shuffle-without-order",
+                "shuffle: false keeps the written order, but these options do not look like "
+                "a scale or a sequence (no numbers, no words such as never/often/always, "
+                "mild/severe, days/weeks): let them be shuffled, or silence this rule if "
+                "the order matters",
+            )
 
     def longest_correct(self, q: Question) -> None:
         correct = [len(_normalise(o.text)) for o in q.options if o.correct]
@@ -505,7 +735,9 @@ def lint_bank(bank: Bank, *, path: str | None = None) -> list[Finding]:
 
 
 __all__ = [
+    "ORDER_WORDS",
     "RULES",
+    "VERDICTS",
     "RULE_IDS",
     "LintReport",
     "LintRule",
@@ -514,4 +746,6 @@ __all__ = [
     "lint_bank",
     "lint_bank_report",
     "rules_markdown_table",
+    "shows_order",
+    "verdict_opening",
 ]

@@ -1,7 +1,8 @@
 """`quiz preview [BANK ...] [--question ID]`: a bank as the learner will meet it, with its key.
 
 For instructors: every item is printed as plain text in the order of the file, with the answer
-marked, each option's `why`, the explanation, the citation and, for red-flag items, the action.
+marked, each option's `why`, each cloze blank with its hint and alternatives, a typed item's
+accepted answers, the explanation, the citation and, for red-flag items, the action.
 Nothing is scheduled or stored. Text is shown literally (control characters made visible).
 """
 
@@ -27,6 +28,18 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     ) or [indent]
 
 
+def _cloze_key(q: Question) -> Iterator[str]:
+    """One line per blank: its number, the hidden text, the hint the learner sees and the
+    other answers accepted for it (the question's `alternatives`)."""
+    for n, d in enumerate(q.cloze_deletions(), start=1):
+        parts = [f"Blank {n} (c{d.index}): {d.text}"]
+        if d.hint:
+            parts.append(f"hint: {d.hint}")
+        if len(d.accepted) > 1:
+            parts.append("also accepted: " + "; ".join(d.accepted[1:]))
+        yield from _wrap(" · ".join(parts), "   ")
+
+
 def render_question(bank: Bank, q: Question, number: int) -> Iterator[str]:
     """The lines that show one question and its key."""
     flags = [q.type.value.replace("_", "/"), ", ".join(q.topics)]
@@ -45,9 +58,11 @@ def render_question(bank: Bank, q: Question, number: int) -> Iterator[str]:
     elif q.type is QuestionType.FLASHCARD:
         yield from _wrap(f"Back: {q.back}", "   ")
     elif q.type is QuestionType.CLOZE:
-        yield from _wrap("Hidden: " + "; ".join(d.text for d in q.cloze_deletions()), "   ")
+        yield from _cloze_key(q)
     elif q.type is QuestionType.TYPED:
-        yield from _wrap("Accepted: " + ", ".join(q.answers), "   ")
+        yield from _wrap(f"Answer: {q.answers[0]}", "   ")
+        if len(q.answers) > 1:
+            yield from _wrap("Also accepted: " + "; ".join(q.answers[1:]), "   ")
     yield from _wrap(f"Explanation: {q.explanation}", "   ")
     if q.action:
         yield from _wrap(f"What to do: {q.action}", "   ! ")

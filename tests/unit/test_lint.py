@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -10,14 +11,18 @@ from quiz.bank.findings import Finding, Severity
 from quiz.bank.lint import (
     RULE_IDS,
     RULES,
+    at_least_by_chance,
     diagnostic_phrase,
     is_actionable,
     lint_bank,
     lint_bank_report,
     rules_markdown_table,
+    shows_order,
+    verdict_opening,
 )
 from quiz.bank.load import load_bank, load_bank_bytes
 from quiz.bank.readability import bank_reading_grade
+from quiz.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,7 +36,7 @@ sources: [{id: doc, title: Doc}]
 
 GOOD_OPTIONS = """\
     options:
-      - {text: A small flicker in a muscle, correct: true, why: Right.}
+      - {text: A small flicker in a muscle, correct: true, why: It is this one.}
       - {text: A long painful tightening, why: That is a cramp.}
       - {text: A sudden loss of strength, why: That is weakness.}
 """
@@ -97,9 +102,9 @@ CASES: dict[str, tuple[str, str]] = {
     "all-none-of-the-above": (
         item(
             "    options:\n"
-            "      - {text: Caffeine, correct: true, why: Right.}\n"
-            "      - {text: Sunlight, why: No.}\n"
-            "      - {text: None of the above, why: No.}\n",
+            "      - {text: Caffeine, correct: true, why: It is this one.}\n"
+            "      - {text: Sunlight, why: Not this one.}\n"
+            "      - {text: None of the above, why: Not this one.}\n",
             prompt="Which of these is a trigger?",
         ),
         "None of the above",
@@ -108,9 +113,9 @@ CASES: dict[str, tuple[str, str]] = {
     "absolute-in-distractor": (
         item(
             "    options:\n"
-            "      - {text: A small flicker, correct: true, why: Right.}\n"
-            "      - {text: Always a sign of disease, why: No.}\n"
-            "      - {text: A long cramp, why: No.}\n"
+            "      - {text: A small flicker, correct: true, why: It is this one.}\n"
+            "      - {text: Always a sign of disease, why: Not this one.}\n"
+            "      - {text: A long cramp, why: Not this one.}\n"
         ),
         "Always a sign",
     ),
@@ -118,9 +123,9 @@ CASES: dict[str, tuple[str, str]] = {
         item(
             "    options:\n"
             "      - {text: A small flicker of a few muscle fibres that passes, correct: true,"
-            " why: Right.}\n"
-            "      - {text: A cramp, why: No.}\n"
-            "      - {text: A sprain, why: No.}\n"
+            " why: It is this one.}\n"
+            "      - {text: A cramp, why: Not this one.}\n"
+            "      - {text: A sprain, why: Not this one.}\n"
         ),
         "A small flicker of a few",
     ),
@@ -132,9 +137,9 @@ CASES: dict[str, tuple[str, str]] = {
     "repeated-option": (
         item(
             "    options:\n"
-            "      - {text: Caffeine, correct: true, why: Right.}\n"
-            "      - {text: Sunlight, why: No.}\n"
-            "      - {text: '  sunlight.', why: No.}\n",
+            "      - {text: Caffeine, correct: true, why: It is this one.}\n"
+            "      - {text: Sunlight, why: Not this one.}\n"
+            "      - {text: '  sunlight.', why: Not this one.}\n",
             prompt="Which of these is a trigger?",
         ),
         "'  sunlight.'",
@@ -142,9 +147,9 @@ CASES: dict[str, tuple[str, str]] = {
     "distractor-without-why": (
         item(
             "    options:\n"
-            "      - {text: A small flicker, correct: true, why: Right.}\n"
+            "      - {text: A small flicker, correct: true, why: It is this one.}\n"
             "      - {text: A long cramp}\n"
-            "      - {text: A sprain, why: No.}\n"
+            "      - {text: A sprain, why: Not this one.}\n"
         ),
         "{text: A long cramp}",
     ),
@@ -152,8 +157,8 @@ CASES: dict[str, tuple[str, str]] = {
         item(
             "    options:\n"
             "      - {text: A small flicker, correct: true}\n"
-            "      - {text: A long cramp, why: No.}\n"
-            "      - {text: A sprain, why: No.}\n"
+            "      - {text: A long cramp, why: Not this one.}\n"
+            "      - {text: A sprain, why: Not this one.}\n"
         ),
         "{text: A small flicker, correct: true}",
     ),
@@ -170,6 +175,26 @@ CASES: dict[str, tuple[str, str]] = {
     "diagnostic-wording": (
         item(GOOD_OPTIONS, explanation="If you twitch every day, you probably have ALS."),
         "If you twitch",
+    ),
+    "verdict-why": (
+        item(
+            "    options:\n"
+            "      - {text: A small flicker, correct: true, why: 'Right. A few fibres move.'}\n"
+            "      - {text: A long cramp, why: A cramp is long and hurts.}\n"
+            "      - {text: A sprain, why: A sprain is an injury.}\n"
+        ),
+        "'Right. A few",
+    ),
+    "shuffle-without-order": (
+        item(
+            "    options:\n"
+            "      - {text: Caffeine, correct: true, why: It is a trigger.}\n"
+            "      - {text: Sunlight, why: It is not a trigger.}\n"
+            "      - {text: Reading, why: It is not a trigger.}\n"
+            "    shuffle: false\n",
+            prompt="Which of these is a trigger?",
+        ),
+        "false",
     ),
     "reading-level-item": (
         item(
@@ -217,7 +242,7 @@ def test_lint_ignore_silences_only_its_question() -> None:
 
 
 def test_every_rule_is_tested_and_documented() -> None:
-    tested = set(CASES) | {"reading-level-bank", "unknown-lint-rule"}
+    tested = set(CASES) | set(BANK_RULES) | {"reading-level-bank", "unknown-lint-rule"}
     assert tested == RULE_IDS
     assert len(RULES) == len(RULE_IDS)
     assert all(r.summary and "\n" not in r.summary for r in RULES)
@@ -322,9 +347,9 @@ def test_absolute_words_in_the_correct_option_are_not_flagged() -> None:
 def test_options_of_similar_length_are_fine() -> None:
     options = (
         "    options:\n"
-        "      - {text: A small flicker in one muscle, correct: true, why: Right.}\n"
-        "      - {text: A cramp, why: No.}\n"
-        "      - {text: A long painful tightening, why: No.}\n"
+        "      - {text: A small flicker in one muscle, correct: true, why: It is this one.}\n"
+        "      - {text: A cramp, why: Not this one.}\n"
+        "      - {text: A long painful tightening, why: Not this one.}\n"
     )
     assert only(lint(bank_text(item(options))), "longest-option-correct") == []
 
@@ -333,9 +358,9 @@ def test_short_options_never_count_as_clearly_longest() -> None:
     """ "Yes" against "No" is 1.5x, but not 10 characters longer."""
     options = (
         "    options:\n"
-        "      - {text: 'Yes', correct: true, why: Right.}\n"
-        "      - {text: 'No', why: No.}\n"
-        "      - {text: Eh, why: No.}\n"
+        "      - {text: 'Yes', correct: true, why: It is this one.}\n"
+        "      - {text: 'No', why: Not this one.}\n"
+        "      - {text: Eh, why: Not this one.}\n"
     )
     assert only(lint(bank_text(item(options))), "longest-option-correct") == []
 
@@ -344,10 +369,10 @@ def test_multi_warns_only_when_every_correct_option_is_clearly_longest() -> None
     def multi(first: str) -> str:
         return item(
             "    options:\n"
-            f"      - {{text: {first}, correct: true, why: Right.}}\n"
-            "      - {text: Stress and worry that lasts for weeks, correct: true, why: Yes.}\n"
-            "      - {text: Sunlight, why: No.}\n"
-            "      - {text: Reading, why: No.}\n",
+            f"      - {{text: {first}, correct: true, why: It is this one.}}\n"
+            "      - {text: Stress and worry that lasts for weeks, correct: true, why: Also.}\n"
+            "      - {text: Sunlight, why: Not this one.}\n"
+            "      - {text: Reading, why: Not this one.}\n",
             qtype="multi",
             prompt="Which of these can bring on twitches?",
         )
@@ -413,17 +438,17 @@ def test_teaching_statements_are_not_diagnoses(text: str) -> None:
         (
             "why",
             "    options:\n"
-            "      - {text: A flicker, correct: true, why: Right.}\n"
+            "      - {text: A flicker, correct: true, why: It is this one.}\n"
             "      - {text: A cramp, why: It means you have ALS.}\n"
-            "      - {text: A sprain, why: No.}\n",
+            "      - {text: A sprain, why: Not this one.}\n",
             "It means you have ALS",
         ),
         (
             "correct option",
             "    options:\n"
-            "      - {text: This is ALS, correct: true, why: Right.}\n"
-            "      - {text: A cramp, why: No.}\n"
-            "      - {text: A sprain, why: No.}\n",
+            "      - {text: This is ALS, correct: true, why: It is this one.}\n"
+            "      - {text: A cramp, why: Not this one.}\n"
+            "      - {text: A sprain, why: Not this one.}\n",
             "This is ALS",
         ),
     ],
@@ -438,7 +463,7 @@ def test_a_misconception_the_item_marks_wrong_is_teaching() -> None:
     """A wrong option or a false statement may voice the fear in order to correct it."""
     distractor = item(
         "    options:\n"
-        "      - {text: It is usually harmless, correct: true, why: Right.}\n"
+        "      - {text: It is usually harmless, correct: true, why: It is this one.}\n"
         "      - {text: Twitching means you have ALS, why: Twitching alone rarely means ALS.}\n"
         "      - {text: It is a cramp, why: A cramp hurts.}\n",
         prompt="What does twitching on its own usually mean?",
@@ -495,3 +520,248 @@ def test_findings_are_sorted_by_position() -> None:
     found = lint(text)
     assert found == sorted(found, key=lambda f: (f.line, f.col, f.rule))
     assert len(found) == 2
+
+
+# -- verdicts in whys -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("why", "verdict"),
+    [
+        ("Right.", "Right"),
+        ("Correct! A few fibres move.", "Correct"),
+        ("Wrong: that is a cramp.", "Wrong"),
+        ("Incorrect. That is a cramp.", "Incorrect"),
+        ("Yes, caffeine is a trigger.", "Yes"),
+        ("No, reading does not cause twitches.", "No"),
+        ("True.", "True"),
+        ("False - most twitching is harmless.", "False"),
+        ("Not quite: a cramp hurts.", "Not quite"),
+        ("Exactly.", "Exactly"),
+        ("That\u2019s right, it is harmless.", "That's right"),
+        ("That is wrong: it is a cramp.", "That is wrong"),
+        ("Well done!", "Well done"),
+        ("Correct", "Correct"),
+    ],
+)
+def test_a_why_that_opens_with_a_verdict(why: str, verdict: str) -> None:
+    assert verdict_opening(why) == verdict
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "No single test can rule it out.",  # "No" as a word of the sentence
+        "No one knows why some muscles twitch more.",
+        "No-one knows why some muscles twitch more.",
+        "True weakness makes a task hard to do.",
+        "Right after exercise, muscles often twitch.",
+        "Correct dosing matters.",
+        "Good sleep lowers twitching.",
+        "A few fibres tighten for a moment.",
+        "That is a cramp, not a twitch.",
+        "It is wrong to think twitching means ALS.",
+    ],
+)
+def test_a_why_that_opens_with_a_reason(why: str) -> None:
+    assert verdict_opening(why) is None
+
+
+def test_verdict_why_warns_on_wrong_and_right_options_alike() -> None:
+    text = bank_text(
+        item(
+            "    options:\n"
+            "      - {text: A small flicker, correct: true, why: 'Yes: a few fibres move.'}\n"
+            "      - {text: A long cramp, why: 'No, a cramp is long and hurts.'}\n"
+            "      - {text: A sprain, why: A sprain is an injury.}\n"
+        )
+    )
+    found = only(lint(text), "verdict-why")
+    assert [(f.line, f.col) for f in found] == [where(text, "'Yes:"), where(text, "'No,")]
+    assert "starts with 'Yes'" in found[0].message
+
+
+# -- shuffle: false ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["Never", "Sometimes", "Often", "Always"],
+        ["For a few seconds", "For minutes", "For hours", "For days"],
+        ["Mild", "Moderate", "Severe"],
+        ["Within 24 hours", "Within a week", "Not at all"],
+        ["1 cup", "2 cups", "5 cups"],
+        ["Strongly agree", "Agree", "Disagree"],
+    ],
+)
+def test_shuffle_false_on_a_scale_is_fine(options: list[str]) -> None:
+    body = "    shuffle: false\n    options:\n" + "".join(
+        f"      - {{text: {o}, {'correct: true, ' if i == 0 else ''}why: Reason {i}.}}\n"
+        for i, o in enumerate(options)
+    )
+    text = bank_text(item(body, prompt="How often does it happen?"))
+    assert only(lint(text), "shuffle-without-order") == []
+
+
+def test_shuffle_true_or_absent_never_warns() -> None:
+    assert only(lint(bank_text(item(GOOD_OPTIONS + "    shuffle: true\n"))), "shuffle-") == []
+    assert shows_order("Twice a day") and shows_order("3 days") and not shows_order("Caffeine")
+
+
+# -- bank-level keys: position, multi pattern, true/false balance -----------------------------
+
+BANK_RULES = ("key-position", "multi-key-pattern", "true-false-balance")
+
+
+def single(n: int, key: int, options: int = 4, extra: str = "") -> str:
+    """A single item `s<n>` with `options` options, the right one written at `key`."""
+    body = "    options:\n" + "".join(
+        f"      - {{text: Answer {chr(97 + i)} of item {n}, "
+        f"{'correct: true, ' if i == key else ''}why: Reason {i}.}}\n"
+        for i in range(options)
+    )
+    return item(body + extra, qid=f"s{n}", prompt=f"What is case {n}?")
+
+
+def multi(n: int, keys: tuple[int, ...], options: int = 4) -> str:
+    body = "    options:\n" + "".join(
+        f"      - {{text: Answer {chr(97 + i)} of item {n}, "
+        f"{'correct: true, ' if i in keys else ''}why: Reason {i}.}}\n"
+        for i in range(options)
+    )
+    return item(body, qid=f"m{n}", qtype="multi", prompt=f"Which apply in case {n}?")
+
+
+def true_false(n: int, answer: bool) -> str:
+    return item(
+        f"    answer: {str(answer).lower()}\n",
+        qid=f"t{n}",
+        qtype="true_false",
+        prompt=f"Statement number {n} holds.",
+    )
+
+
+def bank_findings(*items: str, head: str = HEAD) -> list[Finding]:
+    return [f for f in lint(bank_text(*items, head=head)) if f.rule in BANK_RULES]
+
+
+def test_key_always_first_warns_once_at_the_top_of_the_bank() -> None:
+    (found,) = bank_findings(*(single(n, 0) for n in range(8)))
+    assert (found.rule, found.line, found.col, found.question) == ("key-position", 1, 1, None)
+    assert "8 of 8 single items is written as option 1 (by chance: about 2)" in found.message
+
+
+def test_keys_spread_over_the_positions_do_not_warn() -> None:
+    assert bank_findings(*(single(n, n % 4) for n in range(24))) == []
+    # nor a lean that chance gives easily: 4 of 8 at option 1 (chance 2, p = 0.11)
+    assert bank_findings(*(single(n, 0 if n < 4 else n % 3 + 1) for n in range(8))) == []
+
+
+def test_a_tiny_bank_is_not_judged() -> None:
+    assert bank_findings(*(single(n, 0) for n in range(7))) == []
+
+
+@pytest.mark.parametrize(
+    ("at_first", "warns"),
+    [(7, False), (8, True)],  # of 10 three-option items: p = 0.020 and p = 0.0034
+)
+def test_far_more_than_chance_is_a_threshold(at_first: int, warns: bool) -> None:
+    items = [single(n, 0 if n < at_first else 1 + n % 2, options=3) for n in range(10)]
+    assert bool(bank_findings(*items)) is warns
+
+
+def test_the_last_position_is_judged_too_with_mixed_option_counts() -> None:
+    items = [single(n, 4, options=5) for n in range(6)] + [single(6, 0), single(7, 2, 3)]
+    (found,) = bank_findings(*items)
+    assert "6 of 8 single items is written as option 5 (by chance: about 1)" in found.message
+
+
+def test_an_item_that_silences_key_position_is_not_counted() -> None:
+    silenced = "    lint_ignore: [key-position]\n"
+    spread = [single(n, n % 4) for n in range(8, 16)]
+    # 8 items counted, 2 of them keyed first: chance
+    items = [single(n, 0, extra=silenced) for n in range(8)] + spread
+    assert lint(bank_text(*items)) == []
+    # the same items, counted: 10 of 16 keyed first
+    (found,) = bank_findings(*(single(n, 0) for n in range(8)), *spread)
+    assert "10 of 16" in found.message
+
+
+@pytest.mark.parametrize("rule", BANK_RULES)
+def test_a_bank_level_lint_ignore_silences_a_bank_rule(rule: str) -> None:
+    items = (
+        [single(n, 0) for n in range(8)]
+        + [multi(n, (0, 1)) for n in range(4)]
+        + [true_false(n, True) for n in range(6)]
+    )
+    assert rule in {f.rule for f in bank_findings(*items)}
+    quiet = bank_findings(*items, head=HEAD + f"lint_ignore: [{rule}]\n")
+    assert rule not in {f.rule for f in quiet} and len(quiet) == 2
+
+
+def test_multi_items_with_the_same_right_positions_warn() -> None:
+    (found,) = bank_findings(*(multi(n, (0, 1, 2)) for n in range(3)))
+    assert found.rule == "multi-key-pattern"
+    assert "all 3 multi items are options 1, 2 and 3" in found.message
+
+
+def test_multi_items_with_the_same_number_right_warn() -> None:
+    (found,) = bank_findings(multi(0, (0, 1)), multi(1, (1, 3)), multi(2, (2, 3)))
+    assert "all 3 multi items have exactly 2 right options" in found.message
+
+
+def test_varied_multi_items_do_not_warn() -> None:
+    assert bank_findings(multi(0, (0, 1)), multi(1, (1, 2, 3)), multi(2, (2,))) == []
+    assert bank_findings(multi(0, (0, 1)), multi(1, (0, 1))) == []  # two say nothing
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ((True,) * 4, "none of 4 true_false items are false"),
+        ((True,) * 5 + (False,), "only 1 of 6 true_false items are false"),
+        ((False,) * 4 + (True,), "only 1 of 5 true_false items are true"),
+        ((True,) * 16 + (False,) * 6, "only 6 of 22 true_false items are false"),
+    ],
+)
+def test_unbalanced_true_false_keys_warn(answers: tuple[bool, ...], message: str) -> None:
+    (found,) = bank_findings(*(true_false(n, a) for n, a in enumerate(answers)))
+    assert found.rule == "true-false-balance" and message in found.message
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        (True, True, False, False),
+        (True,) * 4 + (False,) * 2,  # a third is enough
+        (True, True, True),  # too few to judge
+        (True,) * 12 + (False,) * 10,
+    ],
+)
+def test_balanced_or_few_true_false_keys_do_not_warn(answers: tuple[bool, ...]) -> None:
+    assert bank_findings(*(true_false(n, a) for n, a in enumerate(answers))) == []
+
+
+def test_chance_of_k_or_more_is_the_binomial_tail() -> None:
+    def binomial_tail(k: int, n: int, p: float) -> float:
+        return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+
+    for k, n, p in ((6, 8, 0.25), (7, 10, 1 / 3), (0, 5, 0.5), (11, 10, 0.5), (60, 200, 0.25)):
+        assert at_least_by_chance(k, [p] * n) == pytest.approx(binomial_tail(k, n, p), abs=1e-12)
+    # past 200 items the normal approximation is close to the exact tail
+    assert at_least_by_chance(90, [0.25] * 300) == pytest.approx(
+        binomial_tail(90, 300, 0.25), rel=0.2
+    )
+
+
+def test_a_well_balanced_bank_passes_quiz_check_strict(tmp_path: Path) -> None:
+    items = (
+        [single(n, n % 4) for n in range(20)]
+        + [single(n, n % 3, options=3) for n in range(20, 26)]
+        + [multi(0, (0, 2)), multi(1, (1, 2, 3)), multi(2, (3,)), multi(3, (0, 1))]
+        + [true_false(n, n % 2 == 0) for n in range(10)]
+    )
+    path = tmp_path / "balanced.yaml"
+    path.write_text(bank_text(*items), "utf-8")
+    assert main(["check", "--strict", str(path)]) == 0

@@ -24,8 +24,8 @@ def test_preview_shows_every_item_with_its_key(capsys: pytest.CaptureFixture[str
     assert "  2. A long, painful tightening of a whole muscle" in out
     assert "why: That describes a cramp." in out
     assert "A cramp is a sudden [...] tightening of a muscle." in out  # cloze masked
-    assert "Hidden: painful" in out
-    assert "Accepted: EMG, electromyography" in out
+    assert "Blank 1 (c1): painful" in out
+    assert "Answer: EMG\n   Also accepted: electromyography\n" in out
     assert "! What to do: See your doctor" in out  # the red-flag action
     assert "Source: A document, section “Intro”" in out
 
@@ -75,3 +75,48 @@ def test_preview_refuses_control_characters_and_shows_text_literally(
 def test_preview_shipped_bank_by_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["preview", "red-flags"]) == 0
     assert "RED FLAG" in capsys.readouterr().out
+
+
+CLOZE = """\
+id: cl
+title: Cloze
+description: Cloze preview.
+version: 1
+sources: [{id: doc, title: Doc}]
+questions:
+  - id: thyroid-blank
+    type: cloze
+    prompt: "An overactive {{c1::thyroid::a gland in the neck}} can cause {{c2::twitching}}."
+    alternatives:
+      c1: [thyroid gland, "[bold]the thyroid"]
+    explanation: The thyroid sets the pace.
+    source: {id: doc, section: Intro}
+    topics: [basics]
+"""
+
+
+def test_preview_shows_cloze_hints_and_alternatives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank = tmp_path / "cl.yaml"
+    bank.write_text(CLOZE, "utf-8")
+    assert main(["preview", str(bank)]) == 0
+    out = capsys.readouterr().out
+    # the learner's view: the hint stands in the gap, a gap without one is [...]
+    assert "An overactive [a gland in the neck] can cause [...]." in out
+    # the key: each blank, its hint and what else is accepted for it (markup shown as written)
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    joined = " ".join(lines)
+    assert (
+        "Blank 1 (c1): thyroid · hint: a gland in the neck · also accepted: thyroid gland; "
+        "[bold]the thyroid" in joined
+    )
+    assert "Blank 2 (c2): twitching" in lines
+
+
+def test_preview_typed_item_with_one_answer_has_no_alternatives_line() -> None:
+    bank = load_bank(MINIMAL)
+    q = replace(bank.question("emg"), answers=("EMG",))
+    lines = list(render_question(bank, q, 1))
+    assert "   Answer: EMG" in lines
+    assert not any("Also accepted" in line for line in lines)
