@@ -42,6 +42,7 @@ def wrong_key() -> str:
     q = bank.question("what-is-twitch")
     return str(option_order(q, review_seed(bank.id, q.id, 0)).index(1) + 1)
 
+
 SnapCompare = Any
 
 

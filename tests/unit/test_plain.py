@@ -9,14 +9,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from unit_helpers import first_session_right_run, shown, wrong_lines
 
 from quiz.bank.load import load_bank
 from quiz.bank.model import Bank
 from quiz.engine.session import SessionOptions
 from quiz.engine.store import ReviewStore
 from quiz.plain import DISCLAIMER_META_KEY, disclaimer_digest, parse_choices, run_plain, use_colour
-
-from unit_helpers import first_session_right_run, shown, wrong_lines
 
 MINIMAL = Path(__file__).resolve().parents[1] / "data" / "good" / "minimal.yaml"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -123,8 +122,9 @@ def test_invalid_input_is_asked_again_with_a_hint(tmp_path: Path, bank: Bank, de
 def test_unsure_undo_and_quit(tmp_path: Path, bank: Bank, decks: Path) -> None:
     store = ReviewStore(tmp_path / "p.sqlite3")
     store.set_meta(DISCLAIMER_META_KEY, disclaimer_digest(DISCLAIMER))
-    wrong, right = wrong_lines(bank, bank.question("what-is-twitch")), shown(
-        bank, "what-is-twitch", 0
+    wrong, right = (
+        wrong_lines(bank, bank.question("what-is-twitch")),
+        shown(bank, "what-is-twitch", 0),
     )
     status, out = play(store, [bank], ["u", "", "3", *wrong, "u", right + "?", "q"], decks)
     assert status == 0
