@@ -40,6 +40,7 @@ from quiz.engine.session import Result, SessionOptions, StudyItem, StudySession,
 from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.safe_text import safe_text
 from quiz.wording import (
+    INSTRUCTION,
     NOTHING_TO_UNDO,
     PRACTICE_START,
     Tone,
@@ -265,8 +266,7 @@ class PlainStudy:
         self.say()
         self._emit(self._style(f"{progress(item)}: ", "1") + safe_text(" · ".join(tags)))
         self.say(item.prompt)
-        if item.type is QuestionType.TRUE_FALSE:
-            self.say("True or false?")
+        self.say(INSTRUCTION[item.type])
         for n, text in enumerate(item.options, start=1):
             self.say(f"  {n}. {text}")
 

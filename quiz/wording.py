@@ -45,6 +45,8 @@ INSTRUCTION = {
 #: or a wrong option, so a bank's `why` never has to start with a verdict
 WHY_RIGHT = "Why this is right: "
 WHY_NOT = "Why not: "
+#: a near miss counted right: the spelling to learn
+SPELLING = "Right, but check the spelling: "
 
 NOTHING_TO_UNDO = "Nothing to undo yet."
 UNDONE = "Answer taken back. Here is the question again."
@@ -194,6 +196,8 @@ def answer_lines(result: Result) -> list[Line]:
         lines.append(Line("given", r.answer.text.strip() or "(nothing)", "You typed: "))
         label = "The answer: " if r.correct else "The right answer: "
         lines.append(Line("answer", r.correct_answer, label))
+        if r.spelling:
+            lines.append(Line("spelling", r.spelling, SPELLING))
     elif t is QuestionType.CLOZE:
         n = len(r.deletions)
         for i, d in enumerate(r.deletions, start=1):
@@ -202,6 +206,8 @@ def answer_lines(result: Result) -> list[Line]:
             text = f"you typed \u201c{given}\u201d, the answer is \u201c{d.expected}\u201d"
             word, mark, tone = _verdict_word(d.correct)
             lines.append(Line("blank", f"{text} ({word})", name, tone, mark))
+            if d.spelling:
+                lines.append(Line("spelling", d.spelling, SPELLING))
     else:
         lines.append(Line("answer", r.correct_answer, "Answer: "))
     return lines

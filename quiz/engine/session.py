@@ -15,8 +15,9 @@ within `learn_ahead`, then new items (red-flag items of every bank first, then t
 interleaved across banks, each bank up to its own daily new limit, counted from the review
 log so that it holds across sessions). The plan holds at most `SessionOptions.limit` items:
 that is the N of "n of N", and it never grows. An item answered and due again within
-`learn_ahead` (a missed one, or one in a short learning step) is asked again later in the
-same session, flagged `again`, without counting twice. After `time_limit` no item is started.
+`learn_ahead` (a missed one, or one in a short learning step) is asked once more later in
+the same session, flagged `again`, without counting twice; after that it waits for the next
+session, so a session always ends. After `time_limit` no item is started.
 Every answer is committed to the store before `submit` returns.
 
 Options of choice questions are shown in a fresh order on every review: the order is a
@@ -191,6 +192,9 @@ class Result:
     missed: tuple[OptionFeedback, ...]
     #: per-blank verdicts (cloze)
     deletions: tuple[DeletionFeedback, ...]
+    #: typed: a near miss counted right, with the accepted answer it was near
+    #: ("check the spelling: strength"); cloze blanks carry theirs in `deletions`
+    spelling: str | None
     #: "<document title>, section “<heading>”"
     source: str
     source_url: str | None
@@ -552,7 +556,9 @@ class StudySession:
             next_due, interval, review_id = after.due, after.due - now, log.review_id
             became_leech = after.is_leech and not is_leech
             is_leech = after.is_leech
-            if after.due <= now + self.options.learn_ahead:
+            if after.due <= now + self.options.learn_ahead and not item.again:
+                # Asked once more in this session at most: a learner who misses an item
+                # twice meets it next time, and the session has an end.
                 requeued = self._push_learning(
                     after.due, _Entry(entry.bank_id, entry.question_id, entry.card_id)
                 )
@@ -574,6 +580,7 @@ class StudySession:
             chosen=check.chosen,
             missed=check.missed,
             deletions=check.deletions,
+            spelling=check.spelling,
             source=source,
             source_url=source_url,
             red_flag=q.red_flag,
