@@ -92,3 +92,39 @@ def humanize_topic(topic: str) -> str:
     """A topic slug as a heading: `red-flags` -> `Red flags`."""
     words = topic.replace("-", " ").strip()
     return words[:1].upper() + words[1:] if words else topic
+
+
+def html_text(text: str, *, strip: bool = True) -> str:
+    """Bank text as HTML that shows exactly that text, for learning platforms.
+
+    Besides HTML's special characters, braces, square brackets and the dollar sign are
+    written as character references: Moodle reads `{1:SHORTANSWER:...}` in a Cloze
+    question, `{mlang}` and `$$...$$` through its filters, and `[...]` as a text format
+    marker in GIFT; as references they are only shown. Line breaks become `<br>`. Leading
+    and trailing spaces are removed unless `strip` is false (a piece of a longer text).
+    """
+    text = xml_safe(text.strip() if strip else text)
+    out = (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("[", "&#91;")
+        .replace("]", "&#93;")
+        .replace("$", "&#36;")
+    )
+    return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def moodle_category(*names: str) -> str:
+    """A Moodle category path under the course's top category; a '/' inside a name is
+    doubled, as Moodle writes it."""
+    parts = [" ".join(n.split()).replace("/", "//") for n in names]
+    return "$course$/top/" + "/".join(parts)
+
+
+#: Grades Moodle accepts for an answer (its list of fractions), as percentages.
+MOODLE_GRADES = {1: "100", 2: "50", 3: "33.33333", 4: "25", 5: "20"}
