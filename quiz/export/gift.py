@@ -102,9 +102,9 @@ def question_blocks(bank: Bank, q: Question) -> list[str]:
     if t is QuestionType.TRUE_FALSE:
         truth = "TRUE" if q.answer else "FALSE"
         said = "true" if q.answer else "false"
-        wrong = _html(f"Not quite: the statement is {said}.")
-        right = _html(f"Right: the statement is {said}.")
-        return [head + _html(q.prompt) + f" {{{truth}#{wrong}#{right}{feedback}}}"]
+        if_wrong = _html(f"Not quite: the statement is {said}.")
+        if_right = _html(f"Right: the statement is {said}.")
+        return [head + _html(q.prompt) + f" {{{truth}#{if_wrong}#{if_right}{feedback}}}"]
     if t is QuestionType.TYPED:
         answers = " ".join(f"={_answer(a)}" for a in dict.fromkeys(q.answers))
         return [head + _html(q.prompt) + f" {{{answers}\n\t{feedback}\n}}"]

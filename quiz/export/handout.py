@@ -222,7 +222,10 @@ TEMPLATE = r"""
   for question in d.teach_back {
     block(breakable: false, above: 1.4em)[
       #text(weight: "bold")[#question]
-      #for _ in range(3) { v(if d.large { 1.5em } else { 1.2em }); line(length: 100%, stroke: 0.5pt + luma(140)) }
+      #for _ in range(3) {
+        v(if d.large { 1.5em } else { 1.2em })
+        line(length: 100%, stroke: 0.5pt + luma(140))
+      }
     ]
   }
 }

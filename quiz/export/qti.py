@@ -275,7 +275,8 @@ def build_manifest(banks: Sequence[Bank], hrefs: dict[str, str]) -> ET.Element:
 def _xml(el: ET.Element, *, indent: bool = True) -> bytes:
     if indent:  # not in items: their paragraphs are mixed content, where spaces show
         ET.indent(el)
-    return ET.tostring(el, encoding="UTF-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(el, encoding="UTF-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def build_package(banks: Sequence[Bank], timestamp: float) -> tuple[bytes, int]:
