@@ -327,3 +327,36 @@ def test_yaml_scalar_reads_back_as_the_same_text(text: str) -> None:
 def test_list_cells_split_on_unescaped_separators() -> None:
     assert split_escaped(r"a | b\|c | d\\", "|") == ["a ", " b|c ", " d\\"]
     assert load_bank_bytes is not None
+
+
+def test_control_characters_in_a_cell_are_refused_at_the_cell(tmp_path: Path) -> None:
+    src = tmp_path / "esc.csv"
+    src.write_text(GOOD_CSV.replace("Which one is right?", "Which \x1b]52;c;aGk=\x07 one?"))
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "import", str(src), "-o", str(tmp_path / "x.yaml")],
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert b"\x1b" not in result.stderr + result.stdout and b"\x07" not in result.stderr
+    assert b"esc.csv:14:C (prompt): error:" in result.stderr
+    assert b"[control-character]" in result.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    from quiz.imports import spreadsheet
+
+    src = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (spreadsheet.MAX_UNPACKED_BYTES + 1))
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "import", str(src), "-o", str(tmp_path / "x.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "unpacks to more than" in result.stderr and "Traceback" not in result.stderr
