@@ -116,19 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(stats)
 
     export = sub.add_parser("export", help="export banks to another tool")
-    export_sub = export.add_subparsers(dest="target", metavar="TARGET", required=True)
-    anki = export_sub.add_parser("anki", help="write an Anki package (.apkg)")
-    anki.add_argument(
-        "paths",
-        nargs="*",
+    export_sub = export.add_subparsers(dest="target", metavar="FORMAT", required=True)
+    from quiz.commands.export import add_parsers
+
+    add_parsers(export_sub)
+
+    imp = sub.add_parser("import", help="make a bank from a spreadsheet (.csv or .xlsx)")
+    imp.add_argument("source", nargs="?", type=Path, metavar="FILE.csv|FILE.xlsx")
+    imp.add_argument("-o", "--output", type=Path, metavar="BANK.yaml")
+    imp.add_argument(
+        "--template",
         type=Path,
-        metavar="PATH",
-        help="bank files or folders (default: the shipped banks)",
+        metavar="FILE.xlsx|FILE.csv",
+        help="write an empty spreadsheet with the header rows and one example per type",
     )
-    anki.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.apkg")
 
     return parser
 
+
+#: commands whose module name differs (`import` is a Python keyword)
+_MODULES = {"import": "import_"}
 
 _TOP_LEVEL_FLAGS = frozenset({"-h", "--help", "--version"})
 
@@ -156,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if getattr(args, "data_dir", None) is None and os.environ.get("QUIZ_DATA_DIR"):
         args.data_dir = Path(os.environ["QUIZ_DATA_DIR"])
-    module = importlib.import_module(f"quiz.commands.{args.command}")
+    module = importlib.import_module(f"quiz.commands.{_MODULES.get(args.command, args.command)}")
     try:
         return int(module.run(args))
     except KeyboardInterrupt:

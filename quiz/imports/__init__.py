@@ -1,0 +1,1 @@
+"""Imports of banks from other formats (spreadsheets). Never imports Textual."""
