@@ -354,8 +354,13 @@ class StudySession:
             columns = []
             for b in self.banks:
                 allowance = new_allowance(self.store, now, self.options, b.id)
-                cards = self.store.new_cards(b.id)[:allowance] if allowance else []
-                columns.append([_Entry(c.bank_id, c.question_id, c.card_id) for c in cards])
+                if not allowance:
+                    continue
+                entries = [
+                    _Entry(c.bank_id, c.question_id, c.card_id) for c in self.store.new_cards(b.id)
+                ]
+                # the day's allowance goes to the bank's red-flag items first
+                columns.append(self._new_order([entries])[:allowance])
             self._queue.main.extend(self._new_order(columns)[:room])
         self.size = len(self._queue)
 

@@ -27,7 +27,7 @@ questions:
     options:
       - text: A small flicker in a muscle
         correct: true
-        why: Yes. A few fibres tighten for a moment.
+        why: A few fibres tighten for a moment.
       - text: A long, painful tightening
         why: That is a cramp, not a twitch.
       - text: A sudden loss of strength

@@ -202,7 +202,7 @@ def test_due_items_come_first_most_overdue_first(tmp_path: Path, store: ReviewSt
     s = StudySession([bank], store, clock, SessionOptions(new_limit=2, day_tz=timezone.utc))
     drain(s, clock)  # two new items learned to the Review state
     dues = {c.question_id: c.due for c in store.cards(["sample"]) if c.due}
-    assert set(dues) == {"what-is-twitch", "tf-common"}
+    assert set(dues) == {"weak", "what-is-twitch"}  # the red-flag item first
     clock.t = max(d for d in dues.values() if d) + timedelta(days=3)  # both overdue
     s2 = StudySession([bank], store, clock, SessionOptions(new_limit=2, day_tz=timezone.utc))
     order = [s2.next_item().question.id]  # type: ignore[union-attr]
@@ -355,11 +355,11 @@ def test_summary_counts_topics_and_missed_red_flags(tmp_path: Path, store: Revie
 def test_a_leech_is_flagged_but_still_asked(tmp_path: Path, store: ReviewStore) -> None:
     bank = make_bank(tmp_path)
     clock = Clock()
-    opts = SessionOptions(new_limit=1, day_tz=timezone.utc)
+    opts = SessionOptions(new_limit=1, day_tz=timezone.utc)  # the red-flag flashcard
     drain(StudySession([bank], store, clock, opts), clock)
     became = []
     for _ in range(4):
-        card = store.card_by_key("sample", "what-is-twitch")
+        card = store.card_by_key("sample", "weak")
         assert card is not None and card.state is CardState.REVIEW and card.due
         clock.t = card.due + timedelta(hours=1)
         s = StudySession([bank], store, clock, SessionOptions(new_limit=0, day_tz=timezone.utc))
@@ -367,7 +367,7 @@ def test_a_leech_is_flagged_but_still_asked(tmp_path: Path, store: ReviewStore) 
         became.append(r.became_leech)
         drain(s, clock)  # relearn back to Review
     assert became == [False, False, False, True]
-    card = store.card_by_key("sample", "what-is-twitch")
+    card = store.card_by_key("sample", "weak")
     assert card is not None and card.lapses == 4 and card.is_leech
     clock.t = card.due + timedelta(hours=1)  # type: ignore[operator]
     item = StudySession([bank], store, clock, SessionOptions(new_limit=0)).next_item()
