@@ -29,6 +29,8 @@ SECTIONS: dict[str, set[str]] = {
         "How are Muscle Fasciculations Diagnosed?",
         "Treatment for Muscle Fasciculations at Rest",
         "When to See a Doctor",
+        # the paragraph headed "Important Note:" at the end of the treatment section
+        "Important Note",
     },
     "fasc-and-cramps": {
         "What are fasciculations and cramps?",
@@ -38,7 +40,13 @@ SECTIONS: dict[str, set[str]] = {
         "What tests may be performed?",
         "How is it typically addressed?",
     },
-    "what-is-fasc": {"body"},
+    # no headings: its four paragraphs of article text, named by number and topic
+    "what-is-fasc": {
+        "paragraph 1 (what a twitch is)",
+        "paragraph 2 (stress, minerals, fluids, where twitches happen)",
+        "paragraph 3 (nerve diseases, injuries, medicines, poisons)",
+        "paragraph 4 (tests)",
+    },
 }
 
 #: The seed documents, when the shared folder sits beside the checkout (as in CI).
