@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="bank files or folders (default: the shipped banks)",
     )
     anki.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.apkg")
+    anki.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="FILE",
+        help="what was exported before (default: FILE.anki-ledger.json beside the package)",
+    )
 
     return parser
 

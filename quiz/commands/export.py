@@ -3,8 +3,9 @@
 Every bank is loaded first; if any file has an error, each error is printed (file:line:col)
 and nothing is written. The output must be new or a regular file that is not a bank (see
 `_output_problem`); the package is written beside it and renamed into place, so it appears
-whole or not at all. The export is stamped with the current time, or with
-`SOURCE_DATE_EPOCH` when it is set (reproducible builds).
+whole or not at all. A ledger beside it (or `--ledger FILE`) remembers each note's content
+and modification time, so a re-export updates only the notes that changed; changed notes
+get the current time, or `SOURCE_DATE_EPOCH` when it is set (reproducible builds).
 """
 
 from __future__ import annotations
@@ -79,38 +80,57 @@ def _output_problem(output: Path, inputs: list[Path]) -> str | None:
     return None
 
 
-def run_anki(paths: list[Path], output: Path) -> int:
-    """Export the banks under `paths` (default: the shipped banks) to `output`."""
+def run_anki(paths: list[Path], output: Path, ledger: Path | None = None) -> int:
+    """Export the banks under `paths` (default: the shipped banks) to `output`, keeping the
+    ledger (`ledger`, default: beside `output`) of what each note looked like and since when."""
     inputs = paths or [shipped_decks_dir()]
     files, missing = find_bank_files(inputs)
     problem = _output_problem(output, files)
     if problem is not None:
         return _error(problem)
+    from quiz.export import anki_ledger
+
+    ledger_path = ledger or anki_ledger.default_ledger_path(output)
+    problem = anki_ledger.ledger_path_problem(ledger_path, output, files)
+    if problem is not None:
+        return _error(problem)
     banks = _load_banks(inputs, files, missing)
     if banks is None:
         return 1
-    from quiz.export.anki import DuplicateBankError, export_anki, export_timestamp
+    from quiz.export import anki
 
     try:
-        timestamp = export_timestamp(os.environ, time.time())
-    except ValueError as e:
-        return _error(str(e))
+        timestamp = anki.export_timestamp(os.environ, time.time())
+        previous = anki_ledger.read_ledger(ledger_path)
+    except ValueError as e:  # also LedgerError
+        where = f"ledger {ledger_path}: " if isinstance(e, anki_ledger.LedgerError) else ""
+        return _error(f"{where}{e}")
     try:
-        summary = export_anki(banks, output, timestamp=timestamp)
-    except DuplicateBankError as e:
+        summary = anki.export_anki(banks, output, timestamp=timestamp, ledger=previous)
+    except anki.DuplicateBankError as e:
         return _error(str(e))
     except OSError as e:
         return _error(f"cannot write {output}: {e.strerror or e}")
+    assert summary.ledger is not None and summary.changes is not None
+    for change in summary.changes.type_changes:
+        report(_PROG, anki.type_change_message(change))
+    try:
+        anki_ledger.write_ledger(summary.ledger, ledger_path)
+    except OSError as e:
+        return _error(
+            f"wrote {output}, but cannot write the ledger {ledger_path}: {e.strerror or e}"
+        )
     print(
         f"Wrote {safe_line(str(summary.path))}: {summary.decks} deck(s), {summary.notes} note(s), "
         f"{summary.cards} card(s)"
     )
+    print(f"Ledger {safe_line(str(ledger_path))}: {anki.changes_message(summary.changes)}")
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch `quiz export <target>`."""
     if args.target == "anki":
-        return run_anki(list(args.paths), Path(args.output))
+        return run_anki(list(args.paths), Path(args.output), getattr(args, "ledger", None))
     print(f"quiz export: error: unknown target {args.target!r}", file=sys.stderr)
     return 2
