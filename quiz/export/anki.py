@@ -23,8 +23,10 @@ genanki is imported here, so import this module only when exporting.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
+import html as html_module
 import itertools
 import json
 import os
@@ -310,7 +312,7 @@ def citation_html(bank: Bank, q: Question) -> str:
 
 def citation_text(bank: Bank, q: Question) -> str:
     """The citation as a card shows it, as plain text (for tests and previews)."""
-    return re.sub(r"<[^>]+>", "", citation_html(bank, q))
+    return html_module.unescape(re.sub(r"<[^>]+>", "", citation_html(bank, q)))
 
 
 # --- one bank's notes ------------------------------------------------------------------------
@@ -450,9 +452,14 @@ def _choice_fields(q: Question, order: Sequence[int]) -> tuple[str, str, str, st
 
 
 def note_for(bank: Bank, q: Question) -> NoteData:
-    """The note for one question of `bank` exported on its own (plans the whole bank: use
-    `bank_notes` for many)."""
-    return next(n for n, other in zip(bank_notes(bank), bank.questions, strict=True) if other is q)
+    """The note a question gets when `bank`, holding it (in place of the question with its
+    id, or added last), is exported on its own. Plans the whole bank: use `bank_notes` for
+    many questions."""
+    questions = tuple(q if other.id == q.id else other for other in bank.questions)
+    if q not in questions:
+        questions += (q,)
+    planned = dataclasses.replace(bank, questions=questions)
+    return bank_notes(planned)[questions.index(q)]
 
 
 class _BuiltNote(genanki.Note):  # type: ignore[misc]
