@@ -455,15 +455,16 @@ def _choice_fields(q: Question, order: Sequence[int]) -> tuple[str, str, str, st
         o = q.options[index]
         letter = f'<span class="pq-letter">{option_letter(position)}</span>'
         text = escape_text(o.text)
-        options.append(f"<li>{letter} {text}</li>")
+        options.append(f'<li>{letter}<span class="pq-text">{text}</span></li>')
         if o.correct:
-            correct.append(f"<li>{letter} {text}</li>")
+            correct.append(f'<li>{letter}<span class="pq-text">{text}</span></li>')
             mark, cls = "\u2713 Right", "pq-right"
         else:
             mark, cls = "\u2717 Wrong", "pq-wrong"
         why = f'<span class="pq-why">{escape_text(o.why)}</span>' if o.why else ""
         feedback.append(
-            f'<li class="{cls}">{letter} <span class="pq-mark">{mark}:</span> {text}{why}</li>'
+            f'<li class="{cls}">{letter}<span class="pq-text">'
+            f'<span class="pq-mark">{mark}:</span> {text}{why}</span></li>'
         )
     return (
         escape_text(q.prompt),

@@ -30,11 +30,12 @@ CSS = """\
 .pq ol { padding-left: 1.8em; margin: 0.5em 0; }
 .pq li { padding: 0.4em 0; }
 .pq ol.pq-options { list-style: none; padding-left: 0; }
-.pq-options li { padding-left: 2.2em; text-indent: -2.2em; }
+.pq-options li { display: flex; align-items: baseline; gap: 0.6em; }
 .pq-letter {
-  display: inline-block; min-width: 1.6em; margin-right: 0.6em; text-indent: 0;
-  text-align: center; font-weight: 700; border: 1px solid #8c959f; border-radius: 4px;
+  flex: none; min-width: 1.6em; text-align: center; font-weight: 700;
+  border: 1px solid #8c959f; border-radius: 4px;
 }
+.pq-text { flex: 1; min-width: 0; }
 .pq a { color: #0550ae; }
 .pq-label { font-size: 0.8em; font-weight: 700; margin-bottom: 0.2em; }
 .pq-answer {
