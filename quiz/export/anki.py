@@ -511,6 +511,20 @@ class PackageNote:
         return list(self.data.tags)
 
 
+#: The options preset of every exported deck (Anki imports it when the learner ticks "Import
+#: deck presets"): Anki's defaults, except that new cards are gathered in ascending position
+#: across the decks studied together, which is the study order the export numbers them in
+#: (red-flag items first, then the banks in turn). Anki's default gathers deck by deck.
+STUDY_PRESET_ID = stable_id("deck-options/patient-education")
+STUDY_PRESET: Mapping[str, object] = {
+    "id": STUDY_PRESET_ID,
+    "name": PARENT_DECK,
+    "newGatherPriority": 1,  # ascending position
+    # fixed: a later export never overwrites the learner's own changes to the preset
+    "mod": 1_700_000_000,
+    "usn": -1,
+}
+
 #: id, guid, mid, mod, usn -1, tags, flds, sfld, csum 0, flags 0, data ''
 _INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')"
 #: id, nid, did, ord, mod, usn -1, type 0 and queue 0 (new, not suspended), due, then the
@@ -528,11 +542,24 @@ class PackageDeck(genanki.Deck):  # type: ignore[misc]
     number). It also stamps every note with the package's one time. This deck writes the
     same rows as genanki (the tests compare them, row for row) in two batches, each note
     with its own modification time and due position.
+
+    The deck uses the package's own options preset (`STUDY_PRESET`), which the deck writes
+    into the package beside genanki's "Default".
     """
 
     notes: list[PackageNote]
 
+    def to_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = super().to_json()
+        result["conf"] = STUDY_PRESET_ID
+        return result
+
     def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
+        (raw,) = cursor.execute("SELECT dconf FROM col").fetchone()
+        presets = json.loads(raw)
+        if str(STUDY_PRESET_ID) not in presets:
+            presets[str(STUDY_PRESET_ID)] = {**presets["1"], **STUDY_PRESET}
+            cursor.execute("UPDATE col SET dconf = ?", (json.dumps(presets),))
         notes, self.notes = self.notes, []
         try:
             for note in notes:
@@ -728,7 +755,7 @@ def plan_package(
     for spec in NOTE_TYPES:
         mod = update.note_type(spec.key, spec.digest) if update is not None else None
         models[spec.key] = spec.genanki_model(mod)
-    parent = genanki.Deck(PARENT_DECK_ID, PARENT_DECK, parent_description(text))
+    parent = PackageDeck(PARENT_DECK_ID, PARENT_DECK, parent_description(text))
     decks = [parent]
     for number, bank in enumerate(banks, 1):
         deck = PackageDeck(
@@ -842,6 +869,8 @@ __all__ = [
     "PARENT_DECK",
     "PARENT_DECK_ID",
     "RED_FLAG_TAG",
+    "STUDY_PRESET",
+    "STUDY_PRESET_ID",
     "TAG_ROOT",
     "TRUE_FALSE",
     "BankNotes",

@@ -24,6 +24,8 @@ from quiz.bank.model import Bank, Option, Question, QuestionType, Source, Source
 from quiz.cli import main
 from quiz.export.anki import (
     PARENT_DECK_ID,
+    STUDY_PRESET,
+    STUDY_PRESET_ID,
     bank_option_orders,
     citation_html,
     citation_text,
@@ -548,24 +550,39 @@ def test_package_rows_are_the_ones_genanki_writes(minimal: Bank, tmp_path: Path)
             )
         theirs.append(copy)
 
-    def rows(decks: list[genanki.Deck], name: str) -> tuple[list[object], ...]:
+    def rows(decks: list[genanki.Deck], name: str) -> tuple[object, ...]:
         conn = sqlite3.connect(tmp_path / name)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 genanki.Package(decks).write_to_db(conn.cursor(), T0, iter(range(10**6, 10**7)))
             conn.commit()
+            models, deck_json, presets = conn.execute(
+                "SELECT models, decks, dconf FROM col"
+            ).fetchone()
             return (
                 conn.execute("SELECT * FROM notes ORDER BY id").fetchall(),
                 conn.execute("SELECT * FROM cards ORDER BY id").fetchall(),
-                conn.execute("SELECT models, decks FROM col").fetchall(),
+                json.loads(models),
+                json.loads(deck_json),
+                json.loads(presets),
             )
         finally:
             conn.close()
 
-    ours = rows(plan.decks, "ours.db")
-    assert ours == rows(theirs, "theirs.db")
-    assert len(ours[0]) == 11 and len(ours[1]) == 12
+    notes, cards, models, decks, presets = rows(plan.decks, "ours.db")
+    g_notes, g_cards, g_models, g_decks, g_presets = rows(theirs, "theirs.db")
+    assert (notes, cards, models) == (g_notes, g_cards, g_models)
+    assert len(notes) == 11 and len(cards) == 12
+    # The one difference: the decks use the package's own options preset.
+    for deck_id, deck in decks.items():
+        if deck_id != "1":
+            assert deck.pop("conf") == STUDY_PRESET_ID
+            g_decks[deck_id].pop("conf")
+    assert decks == g_decks
+    assert presets[str(STUDY_PRESET_ID)] == {**g_presets["1"], **STUDY_PRESET}
+    assert presets[str(STUDY_PRESET_ID)]["newGatherPriority"] == 1
+    assert {k: v for k, v in presets.items() if k != str(STUDY_PRESET_ID)} == g_presets
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -301,3 +301,41 @@ def test_three_edits_across_the_shipped_banks_update_three_notes(
         edited[i] = dataclasses.replace(bank, questions=(*bank.questions[:-1], new_q))
     export_anki(edited, tmp_path / "b.apkg", timestamp=_later(), ledger=first.ledger)
     assert _counts(import_package(tmp_path / "b.apkg")) == (0, 3, total - 3, 0)
+
+
+def _first_new_cards(col: Any, count: int) -> list[Any]:
+    """The new cards Anki's scheduler would show first when the parent deck is studied."""
+    col.decks.select(col.decks.id_for_name(PARENT_DECK))
+    queued = col.sched.get_queued_cards(fetch_limit=count)
+    return [col.get_card(q.card.id) for q in queued.cards]
+
+
+def test_with_the_package_preset_anki_studies_red_flags_first_then_banks_in_turn(
+    col: Any, import_package: Importer, tmp_path: Path, shipped: list[Bank]
+) -> None:
+    export_anki(shipped, tmp_path / "p.apkg", timestamp=T1, ledger=Ledger())
+    import_package(tmp_path / "p.apkg", with_deck_configs=True)  # "Import deck presets"
+    preset = col.decks.config_dict_for_deck_id(col.decks.id_for_name(PARENT_DECK))
+    assert (preset["name"], preset["newGatherPriority"]) == (PARENT_DECK, 1)
+    red = sum(q.red_flag for b in shipped for q in b.questions)
+    first = _first_new_cards(col, 20)
+    flags = ["patient-quiz::red-flag" in c.note().tags for c in first]
+    assert flags == [True] * min(red, 20) + [False] * (20 - min(red, 20))
+    assert [c.due for c in first] == sorted(c.due for c in first)
+
+
+def test_with_anki_default_options_the_decks_come_in_their_numbered_order(
+    col: Any, import_package: Importer, tmp_path: Path, shipped: list[Bank]
+) -> None:
+    """Without the preset Anki gathers new cards deck by deck, in the decks' name order:
+    the numbers make that the teaching order (and within a deck, red-flag items first)."""
+    export_anki(shipped, tmp_path / "p.apkg", timestamp=T1, ledger=Ledger())
+    import_package(tmp_path / "p.apkg")
+    preset = col.decks.config_dict_for_deck_id(col.decks.id_for_name(PARENT_DECK))
+    assert preset["id"] == 1 and preset["newGatherPriority"] == 0
+    first = _first_new_cards(col, 20)
+    first_deck = deck_name(shipped[0], 1, len(shipped))
+    assert col.decks.name(first[0].did) == first_deck
+    in_first = [c for c in first if col.decks.name(c.did) == first_deck]
+    flags = ["patient-quiz::red-flag" in c.note().tags for c in in_first]
+    assert flags == sorted(flags, reverse=True)
