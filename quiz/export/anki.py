@@ -588,8 +588,14 @@ class PackageDeck(genanki.Deck):  # type: ignore[misc]
 
 
 def deck_title(bank: Bank) -> str:
-    """The bank's title as one deck name part (a `::` inside it would nest decks)."""
-    return " ".join(bank.title.replace("::", ":").split()) or bank.id
+    """The bank's title as one deck name part.
+
+    A `::` inside it would nest decks, so it is cut to `:`. A deck name is plain text in
+    Anki's lists, so HTML entities would show as written; `<` and `>` become the lookalike
+    `‹` and `›` instead, so that no tag can form wherever a client puts the name in HTML.
+    """
+    title = bank.title.replace("::", ":").replace("<", "\u2039").replace(">", "\u203a")
+    return " ".join(title.split()) or bank.id
 
 
 def deck_name(bank: Bank, number: int | None = None, total: int = 1) -> str:

@@ -153,7 +153,7 @@ def test_deck_name_is_under_the_parent_numbered_and_cannot_nest_further(
     minimal: Bank, hostile: Bank
 ) -> None:
     assert deck_name(minimal) == "Patient education::Sample bank"
-    assert deck_name(hostile) == "Patient education::Markup <b>is</b> text : really"
+    assert deck_name(hostile) == "Patient education::Markup ‹b›is‹/b› text : really"
     assert deck_name(minimal, 2, 4) == "Patient education::2. Sample bank"
     # zero-padded, so that deck 10 sorts after deck 9
     assert deck_name(minimal, 3, 12) == "Patient education::03. Sample bank"
@@ -306,3 +306,20 @@ def test_overwrite_replaces_an_existing_package(minimal: Bank, tmp_path: Path) -
     export_anki([minimal], out, timestamp=T0)
     assert zipfile.is_zipfile(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.apkg"]
+
+
+def test_note_guid_is_exactly_genankis_guid_for() -> None:
+    ids = ["", "a", "red-flags", "é", "日本", "x" * 300, "a__b", "__", "0", " s p "]
+    for bank_id in ids:
+        for question_id in ids:
+            assert note_guid(bank_id, question_id) == genanki.guid_for(bank_id, question_id)
+
+
+def test_every_back_starts_with_the_action_box_and_typing_ignores_accents() -> None:
+    for spec in NOTE_TYPES:
+        for _, front, back in spec.templates:
+            after = back.split("<hr id=answer>\n", 1)[1]
+            assert after.startswith('{{#Action}}<div class="pq-action">'), spec.key
+            assert "{{type:Answer}}" not in front + back
+    typing = NOTE_TYPE_OF[QuestionType.TYPED].templates[0]
+    assert "{{type:nc:Answer}}" in typing[1] and "{{type:nc:Answer}}" in typing[2]

@@ -35,7 +35,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MINIMAL = DATA / "good" / "minimal.yaml"
 HOSTILE = DATA / "anki" / "hostile.yaml"
 T0 = 1_700_000_000.0
-TITLE = "Markup <b>is</b> text : really"
+TITLE = "Markup ‹b›is‹/b› text : really"
 
 #: What Anki writes into a card when a template cannot render.
 TEMPLATE_ERRORS = (
