@@ -297,6 +297,8 @@ def ledger_path_problem(ledger: Path, package: Path, inputs: Iterable[Path]) -> 
     try:
         info = ledger.stat()
     except FileNotFoundError:
+        if not (ledger.parent if str(ledger.parent) else Path(".")).is_dir():
+            return f"{shown}: its folder does not exist"
         return None
     except OSError as e:
         return f"cannot read {shown}: {e.strerror or e}"

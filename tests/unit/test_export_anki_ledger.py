@@ -651,6 +651,7 @@ def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
         ("p.apkg", "is a package name"),
         ("folder", "not a regular file"),
         ("link.json", "is "),
+        ("no-such-folder/l.json", "its folder does not exist"),
     ],
 )
 def test_the_command_refuses_a_ledger_path_that_is_not_one(
