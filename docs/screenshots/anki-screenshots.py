@@ -58,6 +58,30 @@ def crop_below_card(shot: Path, target: Path, night: bool) -> None:
         rgb.crop((0, 0, rgb.width, bottom)).save(target, optimize=True)
 
 
+def shoot(args: argparse.Namespace, folder: Path, source: str, target: Path, night: bool) -> None:
+    """Photograph the page `source` at phone width in headless Chromium, into `target`."""
+    page_file = folder / f"{target.stem}.html"
+    page_file.write_text(source, "utf-8")
+    shot = folder / target.name
+    subprocess.run(
+        [
+            args.chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            f"--window-size={args.width},2400",
+            f"--screenshot={shot}",
+            page_file.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    crop_below_card(shot, target, night)
+
+
 def page(body: str, css: str, night: bool) -> str:
     classes = "card card1" + (" nightMode night_mode" if night else "")
     return (
@@ -104,30 +128,15 @@ def main(argv: list[str] | None = None) -> int:
                     expected = card.note()["Answer"]
                     compared = col.compare_answer(expected, typed or "", combining=False)
                     back = back.replace("[[type:nc:Answer]]", compared)
-                for night in (False, True):
-                    mode = "night" if night else "light"
-                    source = folder / f"{name}-{mode}.html"
-                    source.write_text(page(back, out.css, night), "utf-8")
-                    shot = folder / f"{name}-{mode}.png"
-                    subprocess.run(
-                        [
-                            args.chromium,
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--hide-scrollbars",
-                            "--force-device-scale-factor=1",
-                            f"--window-size={args.width},2400",
-                            f"--screenshot={shot}",
-                            source.as_uri(),
-                        ],
-                        check=True,
-                        capture_output=True,
-                        timeout=120,
-                    )
-                    target = args.out / f"anki-{name}-{mode}.png"
-                    crop_below_card(shot, target, night)
-                    print(f"{target.name}: {bank.id}/{q.id}: {html.unescape(q.prompt)[:60]}")
+                sides = [(name, back)]
+                if name == "multiple-choice":  # the lettered options, before the answer
+                    sides.append((f"{name}-front", out.question_text))
+                for label, body in sides:
+                    for night in (False, True):
+                        mode = "night" if night else "light"
+                        target = args.out / f"anki-{label}-{mode}.png"
+                        shoot(args, folder, page(body, out.css, night), target, night)
+                        print(f"{target.name}: {bank.id}/{q.id}: {html.unescape(q.prompt)[:50]}")
         finally:
             col.close()
     return 0
