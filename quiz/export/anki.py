@@ -223,7 +223,7 @@ def note_guid(bank_id: str, question_id: str) -> str:
     """The note's GUID: the same bank and question id always give the same note.
 
     Exactly `genanki.guid_for(bank_id, question_id)` (the first 8 bytes of a SHA-256 in
-    Anki's base 91), computed in a third of its time; the tests hold the two equal.
+    Anki's base 91), in two thirds of its time; the tests hold the two equal.
     """
     digest = hashlib.sha256(f"{bank_id}__{question_id}".encode()).digest()
     value = int.from_bytes(digest[:8], "big")
