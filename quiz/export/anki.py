@@ -484,7 +484,7 @@ def note_for(bank: Bank, q: Question) -> NoteData:
     return bank_notes(planned)[questions.index(q)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PackageNote:
     """A note as the package holds it: its data, note type (genanki model) and
     modification time (None: the package's time)."""

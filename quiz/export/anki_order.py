@@ -79,18 +79,18 @@ def balanced_option_orders(
         n = len(q.options)
         base = option_order(q, seed(q))
         tally = counts.setdefault(n, [0] * n)
-        best: tuple[int, ...] = base
-        best_cost: list[int] | None = None
+        # Rotating `base` left by r moves the option at place p to place (p - r) mod n.
+        rights = right_positions(q, base)
+        best_r, best_cost = 0, None
         for r in range(n):
-            candidate = base[r:] + base[:r]
             # The fullest place first: a rotation that piles onto a busy place loses to
             # one that spreads, even when their sums are equal.
-            cost = sorted((tally[p] for p in right_positions(q, candidate)), reverse=True)
+            cost = sorted((tally[(p - r) % n] for p in rights), reverse=True)
             if best_cost is None or cost < best_cost:
-                best, best_cost = candidate, cost
-        orders[q.id] = best
-        for p in right_positions(q, best):
-            tally[p] += 1
+                best_r, best_cost = r, cost
+        orders[q.id] = base[best_r:] + base[:best_r]
+        for p in rights:
+            tally[(p - best_r) % n] += 1
     return orders
 
 
