@@ -27,12 +27,12 @@ import genanki
 from quiz.bank.model import Bank, Option, Question, QuestionType, Source, SourceRef
 from quiz.export.anki import (
     NOTE_TYPES,
+    bank_notes,
     build_decks,
     deck_description,
     deck_id,
     deck_name,
     export_anki,
-    note_for,
 )
 
 GOAL = 1.3
@@ -114,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     bank = make_bank(args.questions)
     prepared = []
-    for q in bank.questions:
-        note = note_for(bank, q)
+    for q, note in zip(bank.questions, bank_notes(bank), strict=True):
         prepared.append((note.note_type.key, list(note.fields), list(note.tags), q.id))
     # The two write the same notes.
     ours = build_decks([bank])[0].notes

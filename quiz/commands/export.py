@@ -9,6 +9,10 @@ and nothing is written. The output must be new or a regular file that is not a b
 `_output_problem`); it is written beside its name and renamed into place, so it appears
 whole or not at all. Exports are stamped with the current time, or with
 `SOURCE_DATE_EPOCH` when it is set (reproducible builds).
+
+The Anki export also keeps a ledger beside the package (or `--ledger FILE`): it remembers
+each note's content and modification time, so a re-export updates only the notes that
+changed, and it warns when a question's type changed since the last export.
 """
 
 from __future__ import annotations
@@ -51,6 +55,13 @@ def add_parsers(export_sub: argparse._SubParsersAction) -> None:  # type: ignore
             )
             p.add_argument("--qr", metavar="URL", help="print a QR code linking to a study page")
             p.add_argument("--title", metavar="TEXT", help="the handout's title")
+        if fmt.name == "anki":
+            p.add_argument(
+                "--ledger",
+                type=Path,
+                metavar="FILE",
+                help="what was exported before (default: FILE.anki-ledger.json beside the package)",
+            )
 
 
 def _error(prog: str, message: str) -> int:
@@ -191,6 +202,8 @@ def run_export(fmt: ExportFormat, paths: list[Path], output: Path, args: object 
         timestamp = export_timestamp(os.environ, time.time())
     except ValueError as e:
         return _error(prog, str(e))
+    if fmt.name == "anki":
+        return _write_anki(prog, banks, files, output, timestamp, getattr(args, "ledger", None))
     qr = getattr(args, "qr", None)
     if qr is not None and not _is_web_address(qr):
         return _error(prog, f"--qr needs a web address (https://...), not {qr!r}")
@@ -220,9 +233,52 @@ def _is_web_address(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def run_anki(paths: list[Path], output: Path) -> int:
+def _write_anki(
+    prog: str,
+    banks: list[Bank],
+    files: list[Path],
+    output: Path,
+    timestamp: float,
+    ledger: Path | None,
+) -> int:
+    """The Anki package and its ledger (`ledger`, default: beside `output`) of what each
+    note looked like and since when."""
+    from quiz.export import anki, anki_ledger
+
+    ledger_path = ledger or anki_ledger.default_ledger_path(output)
+    problem = anki_ledger.ledger_path_problem(ledger_path, output, files)
+    if problem is not None:
+        return _error(prog, problem)
+    try:
+        previous = anki_ledger.read_ledger(ledger_path)
+    except ValueError as e:  # LedgerError
+        return _error(prog, f"ledger {ledger_path}: {e}")
+    try:
+        summary = anki.export_anki(banks, output, timestamp=timestamp, ledger=previous)
+    except anki.DuplicateBankError as e:
+        return _error(prog, str(e))
+    except OSError as e:
+        return _error(prog, f"cannot write {output}: {e.strerror or e}")
+    assert summary.ledger is not None and summary.changes is not None
+    for change in summary.changes.type_changes:
+        report(prog, anki.type_change_message(change))
+    try:
+        anki_ledger.write_ledger(summary.ledger, ledger_path)
+    except OSError as e:
+        return _error(
+            prog, f"wrote {output}, but cannot write the ledger {ledger_path}: {e.strerror or e}"
+        )
+    print(
+        f"Wrote {safe_line(str(summary.path))}: {summary.decks} deck(s), {summary.notes} note(s), "
+        f"{summary.cards} card(s)"
+    )
+    print(f"Ledger {safe_line(str(ledger_path))}: {anki.changes_message(summary.changes)}")
+    return 0
+
+
+def run_anki(paths: list[Path], output: Path, ledger: Path | None = None) -> int:
     """Export the banks under `paths` (default: the shipped banks) to an Anki package."""
-    return run_export(export_format("anki"), paths, output)
+    return run_export(export_format("anki"), paths, output, argparse.Namespace(ledger=ledger))
 
 
 def run(args: argparse.Namespace) -> int:

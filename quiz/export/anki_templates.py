@@ -5,6 +5,11 @@ phone, a highlighted box for a red-flag item's action, and colours for Anki's ni
 puts `nightMode` on the card in the desktop app and `night_mode` in AnkiDroid). Right and wrong
 are said in words and symbols, not by colour alone.
 
+On every back, the first thing under the line Anki scrolls to (`<hr id=answer>`) is the
+red-flag "What to do" box when the note has one: safety first, then the answer, the
+explanation and the source. Options carry their letters (A, B, C...) in the text, so the
+back can name them.
+
 Field names here must match the field lists in `quiz.export.anki`.
 """
 
@@ -24,6 +29,14 @@ CSS = """\
 .pq-prompt { font-size: 1.15em; font-weight: 600; margin-bottom: 0.75em; }
 .pq ol { padding-left: 1.8em; margin: 0.5em 0; }
 .pq li { padding: 0.4em 0; }
+.pq ol.pq-options { list-style: none; padding-left: 0; }
+.pq-options li { display: flex; align-items: baseline; gap: 0.6em; }
+.pq-letter {
+  flex: none; min-width: 1.6em; text-align: center; font-weight: 700;
+  border: 1px solid #8c959f; border-radius: 4px;
+}
+.pq-text { flex: 1; min-width: 0; }
+.pq a { color: #0550ae; }
 .pq-label { font-size: 0.8em; font-weight: 700; margin-bottom: 0.2em; }
 .pq-answer {
   background-color: #dafbe1; border-left: 6px solid #1a7f37;
@@ -39,6 +52,7 @@ CSS = """\
   background-color: #fff8c5; border: 2px solid #bf8700;
   border-radius: 8px; padding: 0.7em 0.9em; margin: 1em 0;
 }
+.pq-action { margin-top: 0.5em; }
 .pq-source { font-size: 0.75em; color: #57606a; margin-top: 1.5em; }
 .pq-also { font-size: 0.9em; margin: 0.5em 0; }
 .cloze { font-weight: 700; color: #0550ae; }
@@ -61,6 +75,8 @@ hr#answer { border: 0; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .nightMode .pq-why, .night_mode .pq-why { color: #c9d1d9; }
 .nightMode .pq-action, .night_mode .pq-action { background-color: #2e2400; border-color: #d29922; }
 .nightMode .cloze, .night_mode .cloze { color: #79c0ff; }
+.nightMode .pq a, .night_mode .pq a { color: #79c0ff; }
+.nightMode .pq-letter, .night_mode .pq-letter { border-color: #6e7681; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #30363d; }
 """
 
@@ -72,12 +88,14 @@ _ACTION_BOX = (
     '<div class="pq-label">\u26a0 What to do</div>{{Action}}</div>{{/Action}}\n'
 )
 
-#: The answer-side tail every note type shares: explanation, red-flag action box, source.
+#: The answer-side tail every note type shares: explanation, source.
 _BACK_TAIL = (
     '{{#Explanation}}<div class="pq-explanation">{{Explanation}}</div>{{/Explanation}}\n'
-    + _ACTION_BOX
     + _SOURCE_AND_END
 )
+
+#: Where the back starts: the line Anki scrolls to, then the red-flag action box.
+_ANSWER_START = "<hr id=answer>\n" + _ACTION_BOX
 
 MULTIPLE_CHOICE_FRONT = """\
 <div class="pq">
@@ -91,8 +109,9 @@ MULTIPLE_CHOICE_BACK = (
 <div class="pq">
 <div class="pq-kind">{{Instruction}}</div>
 <div class="pq-prompt">{{Question}}</div>
-<hr id=answer>
-<div class="pq-answer"><div class="pq-label">Correct answer</div>{{Correct}}</div>
+"""
+    + _ANSWER_START
+    + """<div class="pq-answer"><div class="pq-label">Correct answer</div>{{Correct}}</div>
 {{Option feedback}}
 """
     + _BACK_TAIL
@@ -109,8 +128,9 @@ TRUE_FALSE_BACK = (
 <div class="pq">
 <div class="pq-kind">True or false?</div>
 <div class="pq-prompt">{{Statement}}</div>
-<hr id=answer>
-<div class="pq-answer"><div class="pq-label">Answer</div>{{Answer}}</div>
+"""
+    + _ANSWER_START
+    + """<div class="pq-answer"><div class="pq-label">Answer</div>{{Answer}}</div>
 """
     + _BACK_TAIL
 )
@@ -126,8 +146,9 @@ BASIC_BACK = (
 <div class="pq">
 <div class="pq-kind">Recall the answer</div>
 <div class="pq-prompt">{{Front}}</div>
-<hr id=answer>
-<div class="pq-answer"><div class="pq-label">Answer</div>{{Back}}</div>
+"""
+    + _ANSWER_START
+    + """<div class="pq-answer"><div class="pq-label">Answer</div>{{Back}}</div>
 """
     + _BACK_TAIL
 )
@@ -136,7 +157,7 @@ BASIC_TYPING_FRONT = """\
 <div class="pq">
 <div class="pq-kind">Type the answer</div>
 <div class="pq-prompt">{{Front}}</div>
-{{type:Answer}}
+{{type:nc:Answer}}
 </div>"""
 
 BASIC_TYPING_BACK = (
@@ -144,9 +165,12 @@ BASIC_TYPING_BACK = (
 <div class="pq">
 <div class="pq-kind">Type the answer</div>
 <div class="pq-prompt">{{Front}}</div>
-<hr id=answer>
-{{type:Answer}}
-{{#Also accepted}}<div class="pq-also">Also accepted: {{Also accepted}}</div>{{/Also accepted}}
+"""
+    + _ANSWER_START
+    + """{{type:nc:Answer}}
+{{#Also accepted}}<div class="pq-also"><div class="pq-label">Also right</div>{{Also accepted}}
+<div class="pq-why">Anki compares what you typed with the first answer only: these count as \
+right too.</div></div>{{/Also accepted}}
 """
     + _BACK_TAIL
 )
@@ -162,9 +186,9 @@ CLOZE_BACK = (
 <div class="pq">
 <div class="pq-kind">Fill in the blank</div>
 <div class="pq-prompt">{{cloze:Text}}</div>
-<hr id=answer>
-{{#Back Extra}}<div class="pq-explanation">{{Back Extra}}</div>{{/Back Extra}}
 """
-    + _ACTION_BOX
+    + _ANSWER_START
+    + """{{#Back Extra}}<div class="pq-explanation">{{Back Extra}}</div>{{/Back Extra}}
+"""
     + _SOURCE_AND_END
 )

@@ -136,20 +136,29 @@ def test_guid_comes_from_bank_and_question_id_only(minimal: Bank) -> None:
     assert note_for(other_bank, q).guid != note.guid
 
 
-def test_tags_are_bank_id_hierarchical_topics_and_red_flag(minimal: Bank) -> None:
-    assert note_tags(minimal, minimal.question("what-is-twitch")) == ("sample", "sample::basics")
-    assert note_tags(minimal, minimal.question("weak")) == (
-        "sample",
-        "sample::red-flags",
-        "red_flag",
+def test_tags_are_under_one_root(minimal: Bank) -> None:
+    assert note_tags(minimal, minimal.question("what-is-twitch")) == (
+        "patient-quiz::sample::basics",
     )
+    assert note_tags(minimal, minimal.question("weak")) == (
+        "patient-quiz::sample::red-flags",
+        "patient-quiz::red-flag",
+    )
+    untagged = dataclasses.replace(minimal.question("weak"), topics=("a::b c",), red_flag=False)
+    assert note_tags(minimal, untagged) == ("patient-quiz::sample::a:b_c",)
+    assert note_tags(minimal, dataclasses.replace(untagged, topics=())) == ("patient-quiz::sample",)
 
 
-def test_deck_name_is_under_the_parent_and_cannot_nest_further(
+def test_deck_name_is_under_the_parent_numbered_and_cannot_nest_further(
     minimal: Bank, hostile: Bank
 ) -> None:
     assert deck_name(minimal) == "Patient education::Sample bank"
-    assert deck_name(hostile) == "Patient education::Markup <b>is</b> text : really"
+    assert deck_name(hostile) == "Patient education::Markup ‹b›is‹/b› text : really"
+    assert deck_name(minimal, 2, 4) == "Patient education::2. Sample bank"
+    # zero-padded, so that deck 10 sorts after deck 9
+    assert deck_name(minimal, 3, 12) == "Patient education::03. Sample bank"
+    names = [deck_name(minimal, n, 12) for n in range(1, 13)]
+    assert sorted(names) == names
 
 
 # --- escaping ----------------------------------------------------------------------------------
@@ -178,13 +187,15 @@ def test_escape_cloze_keeps_deletions_and_escapes_inside_them() -> None:
 
 
 def test_no_field_of_any_note_carries_bank_markup(hostile: Bank) -> None:
-    allowed = {"ol", "li", "span", "br"}
+    allowed = {"ol", "li", "span", "br", "a"}
     for q in hostile.questions:
         note = note_for(hostile, q)
         for value in note.fields:
             p = parse(value)
             assert set(p.tags) <= allowed, (q.id, value)
-            assert set(p.attrs) <= {"class", "value"}, (q.id, value)
+            assert set(p.attrs) <= {"class", "href"}, (q.id, value)
+            # the one link is the source's address, in the Source field
+            assert "a" not in p.tags or value == note.fields[-1], (q.id, value)
             assert "[" not in value, (q.id, value)
             if not note.note_type.cloze:
                 assert "{" not in value, (q.id, value)
@@ -295,3 +306,20 @@ def test_overwrite_replaces_an_existing_package(minimal: Bank, tmp_path: Path) -
     export_anki([minimal], out, timestamp=T0)
     assert zipfile.is_zipfile(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.apkg"]
+
+
+def test_note_guid_is_exactly_genankis_guid_for() -> None:
+    ids = ["", "a", "red-flags", "é", "日本", "x" * 300, "a__b", "__", "0", " s p "]
+    for bank_id in ids:
+        for question_id in ids:
+            assert note_guid(bank_id, question_id) == genanki.guid_for(bank_id, question_id)
+
+
+def test_every_back_starts_with_the_action_box_and_typing_ignores_accents() -> None:
+    for spec in NOTE_TYPES:
+        for _, front, back in spec.templates:
+            after = back.split("<hr id=answer>\n", 1)[1]
+            assert after.startswith('{{#Action}}<div class="pq-action">'), spec.key
+            assert "{{type:Answer}}" not in front + back
+    typing = NOTE_TYPE_OF[QuestionType.TYPED].templates[0]
+    assert "{{type:nc:Answer}}" in typing[1] and "{{type:nc:Answer}}" in typing[2]

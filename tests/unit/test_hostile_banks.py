@@ -282,7 +282,8 @@ def test_a_normal_export_still_writes_and_replaces_an_old_package(tmp_path: Path
     result = _export(tmp_path, "b.yaml", "-o", "p.apkg")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "p.apkg").read_bytes()[:2] == b"PK"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml", "p.apkg"]
+    # the package and its ledger (docs/anki.md), no partial files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml", "p.anki-ledger.json", "p.apkg"]
 
 
 def test_an_interrupted_export_leaves_the_old_package_and_no_partial_file(tmp_path: Path) -> None:
