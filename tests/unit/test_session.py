@@ -439,3 +439,42 @@ def test_undo_while_the_re_ask_of_the_same_item_is_shown(
     assert following is not None and following.key == item.key  # its own 10-minute step
     s.submit(right(following.question))
     assert s.next_item() is None  # no duplicate left behind
+
+
+def test_an_item_missed_again_and_again_in_its_learning_steps_becomes_a_leech(
+    tmp_path: Path, store: ReviewStore
+) -> None:
+    # Found by a learner: an item failed 29 times was never listed as a leech, because only an
+    # Again on an item in review counted as a lapse.
+    bank = make_bank(tmp_path)
+    clock = Clock()
+    flags = []
+    for _ in range(6):
+        s = StudySession([bank], store, clock, SessionOptions(new_limit=1, day_tz=timezone.utc))
+        item = s.next_item()
+        assert item is not None and item.question.id == "weak"
+        flags.append(s.submit(wrong(item.question)).is_leech)
+        clock.advance(hours=1)
+    card = store.card_by_key("sample", "weak")
+    assert card is not None and card.state is not CardState.REVIEW  # never learned
+    assert card.lapses == 5 and card.is_leech
+    assert flags == [False, False, False, False, True, True]
+
+
+def test_estimated_knowledge_counts_only_items_answered_right(
+    tmp_path: Path, store: ReviewStore
+) -> None:
+    # Found by a learner: "about 13 items you would recall now" after 3 right of 13.
+    from quiz.engine.stats import compute_stats
+
+    bank = make_bank(tmp_path)
+    clock = Clock()
+    s = StudySession([bank], store, clock, SessionOptions(day_tz=timezone.utc))
+    right_ids = {"what-is-twitch", "tf-common"}
+    while (item := s.next_item()) is not None and not item.again:
+        q = item.question
+        s.submit(right(q) if q.id in right_ids else wrong(q))
+        clock.advance(seconds=1)
+    assert len(s.results) == 6
+    stats = compute_stats(store, clock(), day_tz=timezone.utc)
+    assert 1.9 < stats.estimated_knowledge <= 2.0  # the two right ones, nothing for the misses
