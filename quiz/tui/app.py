@@ -41,6 +41,7 @@ from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.safe_text import safe_line, safe_text
 from quiz.tui.context import AppContext
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
+from quiz.tui.themes import DARK_THEME, LIGHT_THEME, THEMES, theme_name
 from quiz.tui.widgets.text import when
 
 if TYPE_CHECKING:
@@ -53,8 +54,6 @@ if TYPE_CHECKING:
 
 #: meta key under which the learner's theme choice is remembered
 THEME_META_KEY = "tui_theme"
-DARK_THEME = "textual-dark"
-LIGHT_THEME = "textual-light"
 #: benchmark hook: when set to a file path, the app writes the time (seconds since the
 #: epoch) at which its first screen was painted, and its CPU time so far, into that file,
 #: then exits
@@ -82,6 +81,15 @@ class QuizApp(App[int]):
 
     def __init__(self, context: AppContext, *, first_screen_marker: Path | None = None) -> None:
         super().__init__()
+        # The app offers its own two themes and no other (Textual's built-in ones fall
+        # below WCAG contrast in places): the stored choice is applied before the first
+        # paint, so the screen is styled once.
+        for theme in THEMES:
+            self.register_theme(theme)
+        for name in list(self.available_themes):
+            if name not in (DARK_THEME, LIGHT_THEME):
+                self.unregister_theme(name)
+        self.theme = theme_name(context.store.get_meta(THEME_META_KEY))
         self.context = context
         self.session: StudySession | None = None
         #: answers written to the store during this run (undone ones taken off)
@@ -117,9 +125,6 @@ class QuizApp(App[int]):
     def on_mount(self) -> None:
         self._handle_exit_signals()
         store = self.context.store
-        saved_theme = store.get_meta(THEME_META_KEY)
-        if saved_theme in (DARK_THEME, LIGHT_THEME):
-            self.theme = saved_theme
         for notice in store.notices:
             self.notify(
                 notice, title="Your progress file", severity="warning", timeout=30, markup=False
@@ -202,7 +207,16 @@ class QuizApp(App[int]):
         self.context.store.set_meta(THEME_META_KEY, self.theme)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's theme picker would offer themes the app does not have, and its key
+        # panel repeats the help screen (which has every key of every screen).
+        left_out = (
+            self.action_change_theme,
+            self.action_show_help_panel,
+            self.action_hide_help_panel,
+        )
+        for command in super().get_system_commands(screen):
+            if command.callback not in left_out:
+                yield command
         yield SystemCommand(
             "Light or dark theme",
             "Switch between the light and the dark theme (Ctrl+T)",
