@@ -29,8 +29,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -51,7 +53,11 @@ if TYPE_CHECKING:
     from quiz.tui.screens.feedback import FeedbackScreen
     from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.screens.summary import SummaryScreen
+    from quiz.tui.screens.toosmall import TooSmallScreen
 
+#: the smallest window the app's screens are laid out for (columns, rows); below it the
+#: app shows a notice saying so instead of a broken layout
+MIN_SIZE = Size(60, 16)
 #: meta key under which the learner's theme choice is remembered
 THEME_META_KEY = "tui_theme"
 #: benchmark hook: when set to a file path, the app writes the time (seconds since the
@@ -95,6 +101,9 @@ class QuizApp(App[int]):
         #: answers written to the store during this run (undone ones taken off)
         self.answers_saved = 0
         self.first_screen_marker = first_screen_marker
+        #: the too-small notice while it is up
+        self.size_notice: TooSmallScreen | None = None
+        self._watching_size = False
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -130,6 +139,8 @@ class QuizApp(App[int]):
                 notice, title="Your progress file", severity="warning", timeout=30, markup=False
             )
         self._show_disclaimer_if_needed()
+        self._watching_size = True
+        self._check_size(self.size)
         if self.first_screen_marker is not None:
             self.call_after_refresh(self._first_screen_painted)
 
@@ -182,9 +193,36 @@ class QuizApp(App[int]):
         return input_module is not None and isinstance(self.focused, input_module.Input)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.size_notice is not None and action in ("help", "help_typing", "command_palette"):
+            return False  # nothing opens over the too-small notice
         if action in ("quit_typing", "help_typing"):
             return self.typing
         return True
+
+    # -- the window's size ---------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._watching_size:  # the first size is checked in on_mount, over the disclaimer
+            self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        """Cover the app with the too-small notice while the window is smaller than
+        `MIN_SIZE`, and take it away (the screen underneath as it was) once it is not."""
+        too_small = size.width < MIN_SIZE.width or size.height < MIN_SIZE.height
+        notice = self.size_notice
+        if notice is not None and notice not in self.screen_stack:
+            notice = self.size_notice = None  # replaced by a screen change meanwhile
+        if too_small and notice is None:
+            from quiz.tui.screens.toosmall import TooSmallScreen
+
+            self.size_notice = TooSmallScreen(MIN_SIZE, size)
+            self.push_screen(self.size_notice)
+        elif too_small and notice is not None:
+            notice.show_size(size)
+        elif notice is not None:
+            self.size_notice = None
+            if self.screen is notice:
+                self.pop_screen()
 
     def action_quit_typing(self) -> None:
         """Quit (Ctrl+Q, shown while typing)."""

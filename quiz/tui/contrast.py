@@ -166,6 +166,8 @@ def _widget_measurements(widget: Widget) -> Iterator[Measurement]:
     _, _, _, color = widget.colors
     styles = widget.styles
     name = _name(widget)
+    if background.a < 1:
+        return  # see-through (a dialog's screen): what shows through is measured as painted
     yield Measurement("text", f"{name} text", background + color, background)
     for edge, (border_type, border_color) in (
         ("top", styles.border_top),
