@@ -74,15 +74,22 @@ class QuizApp(App[int]):
     CSS_PATH = "quiz.tcss"
     TITLE = APP_TITLE
 
+    # The tooltips are what the help screen says about each key.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", tooltip="quit; every answer you gave is already saved"),
         # While a text field has the keys, q and ? are typed: Ctrl+Q and F1 are shown instead.
         Binding("ctrl+q", "quit_typing", "Quit", priority=True),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
         Binding("f1", "help_typing", "Help"),
         Binding("f1", "help", "Help", show=False),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            show=False,
+            tooltip="switch between the dark and the light theme",
+        ),
     ]
 
     def __init__(self, context: AppContext, *, first_screen_marker: Path | None = None) -> None:
