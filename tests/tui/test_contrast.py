@@ -6,7 +6,8 @@ with its red flags, statistics, help, the first-run notice, toasts, the command 
 the too-small notice) is walked through once; in each state every theme is applied in
 turn and measured twice (quiz.tui.contrast): every painted cell's colour against its
 background (4.5:1 for text, 3:1 for borders and bars), and every displayed widget's
-resolved styles (text colour, borders, border titles, scrollbar thumbs)."""
+resolved styles (text colour, borders, border titles, scrollbar thumbs). The walk runs
+twice: in colour, and with NO_COLOR set."""
 
 from __future__ import annotations
 
@@ -55,11 +56,19 @@ MUST_BE_MEASURED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def survey(tmp_path_factory: pytest.TempPathFactory) -> Survey:
+@pytest.fixture(scope="module", params=["in colour", "NO_COLOR"])
+def survey(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Survey:
+    """The whole walk, measured in every theme; once in colour and once with NO_COLOR set
+    (Textual then turns every colour into a grey, which can bring two colours closer)."""
     import asyncio
 
-    return asyncio.run(survey_everything(THEME_NAMES, tmp_path_factory.mktemp("contrast")))
+    with pytest.MonkeyPatch.context() as env:
+        if request.param == "NO_COLOR":
+            env.setenv("NO_COLOR", "1")
+        else:
+            env.delenv("NO_COLOR", raising=False)
+        work = tmp_path_factory.mktemp("contrast")
+        return asyncio.run(survey_everything(THEME_NAMES, work))
 
 
 def test_the_ratio_is_wcags() -> None:
