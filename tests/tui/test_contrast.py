@@ -119,3 +119,32 @@ def test_the_red_flag_box_in_particular(survey: Survey, theme: str) -> None:
     for box in ("fb-action", "sum-red-flags"):
         assert survey.lowest(theme, f"VerticalGroup#{box}", "text") >= TEXT_MINIMUM
         assert survey.lowest(theme, f"VerticalGroup#{box} border", "graphic") >= GRAPHIC_MINIMUM
+
+
+@pytest.mark.parametrize(
+    ("stored", "theme"),
+    [
+        (None, DARK_THEME),
+        ("textual-light", LIGHT_THEME),  # what earlier versions stored
+        ("textual-dark", DARK_THEME),
+        (LIGHT_THEME, LIGHT_THEME),
+        ("nord", DARK_THEME),  # a theme the app does not offer
+    ],
+)
+async def test_the_stored_theme_is_started_in(
+    tmp_path: Path, stored: str | None, theme: str
+) -> None:
+    from quiz.engine.store import ReviewStore
+    from quiz.tui.app import THEME_META_KEY
+
+    if stored is not None:
+        with ReviewStore.open(tmp_path) as s:
+            s.set_meta(THEME_META_KEY, stored)
+    app, store = build_app(tmp_path, [load_bank(MINIMAL)])
+    try:
+        assert app.theme == theme  # before the first paint
+        async with app.run_test(size=(80, 24)):
+            assert app.theme == theme
+            assert app.current_theme.dark == (theme == DARK_THEME)
+    finally:
+        store.close()
