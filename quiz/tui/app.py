@@ -10,6 +10,10 @@ Ctrl+Q while typing) loses nothing that was answered. SIGTERM and SIGHUP end the
 same way (the terminal is restored: main screen, mouse tracking off, cursor shown), with
 exit status 128 + the signal's number.
 
+The app offers two themes of its own, dark and light (`quiz.tui.themes`, both meeting WCAG
+contrast), and watches the window's size: below `MIN_SIZE` a calm notice covers whatever
+screen is showing (`quiz.tui.screens.toosmall`) until the window is big enough again.
+
 Dependencies come in through `create_app` (store, banks, clock, options), so tests run the
 same app on a temporary store with a fixed clock. Only the home and disclaimer screens are
 imported at start-up; the others load when first shown, and the study session

@@ -29,8 +29,8 @@ DARK = Theme(
     secondary="#004578",
     accent="#ffa62b",
     warning="#ffa62b",
-    # a lighter red: an error toast's stripe 3.2:1 on the toast, its title ($text-error,
-    # derived) 4.9:1 (Textual's #ba3c5b: 2.0:1 and 3.6:1)
+    # a lighter red: an error toast's stripe 3.1:1 on the toast, its title ($text-error,
+    # derived) 4.8:1 (Textual's #ba3c5b: 2.0:1 and 3.6:1)
     error="#E0607E",
     success="#4EBF71",
     foreground="#e0e0e0",
