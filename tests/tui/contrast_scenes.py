@@ -142,23 +142,24 @@ async def answer_shown_question(pilot: Pilot[int], survey: Survey, n: int) -> No
 
 
 async def scene_a_whole_session(pilot: Pilot[int], survey: Survey) -> None:
-    """Home, every question type, every feedback, the summary (with red flags), undo."""
+    """Home, every question type, every feedback, the summary (with red flags)."""
     from quiz.tui.screens.feedback import FeedbackScreen
     from quiz.tui.screens.question import QuestionScreen
+    from quiz.tui.screens.summary import SummaryScreen
 
     await survey.measure(pilot, "home")
     await press(pilot, "p")
     await survey.measure(pilot, "home, practice mode")
     await press(pilot, "p", "enter")
     n = 0
-    while isinstance(pilot.app.screen, QuestionScreen):
+    while isinstance(pilot.app.screen, QuestionScreen) and n < 12:
         await answer_shown_question(pilot, survey, n)
         assert isinstance(pilot.app.screen, FeedbackScreen)
         n += 1
         await press(pilot, "enter")
-        if n >= 12:
-            break
-    await press(pilot, "escape")
+    if not isinstance(pilot.app.screen, SummaryScreen):
+        await press(pilot, "escape")  # end the session (it may have ended by itself)
+    assert isinstance(pilot.app.screen, SummaryScreen), pilot.app.screen
     await survey.measure(pilot, "summary")
 
 

@@ -26,6 +26,7 @@ from quiz.bank.model import QuestionType
 from quiz.tui.screens.feedback import FeedbackScreen
 from quiz.tui.screens.help import HelpRow, HelpScreen, HelpSection, action_name, help_sections
 from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.keybar import KeyBar
 
 #: (screen class name, key, action name)
@@ -90,11 +91,11 @@ async def walk_everything(pilot: Pilot[int], walk: Walk) -> None:
         await walk.look(pilot)
         await press(pilot, "enter")
         seen += 1
-    await press(pilot, "escape")
-    await walk.look(pilot)  # summary (or home, when every item was answered)
-    if type(app.screen).__name__ == "SummaryScreen":
-        await press(pilot, "enter")
-    await press(pilot, "s")
+    if not isinstance(app.screen, SummaryScreen):
+        await press(pilot, "escape")  # end the session (it may have ended by itself)
+    assert isinstance(app.screen, SummaryScreen), app.screen
+    await walk.look(pilot)
+    await press(pilot, "enter", "s")
     await walk.look(pilot)  # statistics
 
 

@@ -51,8 +51,58 @@ def assert_readable_width(pilot: Pilot[int], where: str) -> None:
     assert longest <= READABLE + 4, where
 
 
-async def test_lines_stop_at_about_80_columns_in_a_wide_terminal(make_app: AppFactory) -> None:
-    app = make_app()
+LONG = (
+    "This sentence is here to be long: far longer than eighty columns, so that a wide "
+    "terminal would show it on one line of some two hundred characters if nothing stopped it."
+)
+#: one red-flag choice question whose every text is long
+WIDE_BANK = f"""
+id: wide
+title: A bank for wide windows
+description: One question with long texts.
+version: "1"
+sources:
+  - {{id: doc, title: A document}}
+questions:
+  - id: long
+    type: single
+    prompt: "{LONG}"
+    explanation: "{LONG}"
+    source: {{id: doc, section: Intro}}
+    topics: [red-flags]
+    red_flag: true
+    action: "{LONG}"
+    options:
+      - {{text: "{LONG}", correct: true, why: "{LONG}"}}
+      - {{text: "A second option, short.", why: "{LONG}"}}
+      - {{text: "A third option, short.", why: "{LONG}"}}
+"""
+#: one choice question
+CHOICE_BANK = """
+id: choice
+title: One choice
+description: One single-choice question.
+version: "1"
+sources:
+  - {id: doc, title: A document}
+questions:
+  - id: twitch
+    type: single
+    prompt: What is a muscle twitch?
+    explanation: A twitch is a small, brief movement of a few muscle fibres.
+    source: {id: doc, section: Intro}
+    topics: [basics]
+    options:
+      - {text: "A small, brief movement of a few muscle fibres", correct: true, why: It is.}
+      - {text: "A long, painful tightening of a whole muscle", why: That is a cramp.}
+      - {text: A broken bone, why: Twitches have nothing to do with bones.}
+"""
+
+
+async def test_lines_stop_at_about_80_columns_in_a_wide_terminal(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app(banks=[write_bank(tmp_path, WIDE_BANK)])
     async with app.run_test(size=WIDE) as pilot:
         assert isinstance(app.screen, HomeScreen)
         assert_readable_width(pilot, "home")
@@ -61,6 +111,7 @@ async def test_lines_stop_at_about_80_columns_in_a_wide_terminal(make_app: AppFa
         assert_readable_width(pilot, "question")
         await press(pilot, "2", "enter")
         assert isinstance(app.screen, FeedbackScreen)
+        assert app.screen.query_one("#fb-action").region.width <= READABLE
         assert_readable_width(pilot, "feedback")
         await press(pilot, "escape")
         assert isinstance(app.screen, SummaryScreen)
@@ -77,9 +128,9 @@ async def test_lines_stop_at_about_80_columns_in_a_wide_terminal(make_app: AppFa
 
 
 async def test_a_window_too_small_says_so_and_the_app_comes_back_as_it_was(
-    make_app: AppFactory, store: ReviewStore
+    make_app: AppFactory, store: ReviewStore, tmp_path: Path
 ) -> None:
-    app = make_app()
+    app = make_app(banks=[write_bank(tmp_path, CHOICE_BANK)])
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "enter", "2", "s")
         question = app.screen
