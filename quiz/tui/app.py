@@ -10,6 +10,10 @@ Ctrl+Q while typing) loses nothing that was answered. SIGTERM and SIGHUP end the
 same way (the terminal is restored: main screen, mouse tracking off, cursor shown), with
 exit status 128 + the signal's number.
 
+The app offers two themes of its own, dark and light (`quiz.tui.themes`, both meeting WCAG
+contrast), and watches the window's size: below `MIN_SIZE` a calm notice covers whatever
+screen is showing (`quiz.tui.screens.toosmall`) until the window is big enough again.
+
 Dependencies come in through `create_app` (store, banks, clock, options), so tests run the
 same app on a temporary store with a fixed clock. Only the home and disclaimer screens are
 imported at start-up; the others load when first shown, and the study session
@@ -29,8 +33,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -41,6 +47,7 @@ from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.safe_text import safe_line, safe_text
 from quiz.tui.context import AppContext
 from quiz.tui.screens.home import APP_TITLE, HomeScreen
+from quiz.tui.themes import DARK_THEME, LIGHT_THEME, THEMES, theme_name
 
 if TYPE_CHECKING:
     from quiz.bank.model import Bank
@@ -49,11 +56,13 @@ if TYPE_CHECKING:
     from quiz.tui.screens.feedback import FeedbackScreen
     from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.screens.summary import SummaryScreen
+    from quiz.tui.screens.toosmall import TooSmallScreen
 
+#: the smallest window the app's screens are laid out for (columns, rows); below it the
+#: app shows a notice saying so instead of a broken layout
+MIN_SIZE = Size(60, 16)
 #: meta key under which the learner's theme choice is remembered
 THEME_META_KEY = "tui_theme"
-DARK_THEME = "textual-dark"
-LIGHT_THEME = "textual-light"
 #: benchmark hook: when set to a file path, the app writes the time (seconds since the
 #: epoch) at which its first screen was painted, and its CPU time so far, into that file,
 #: then exits
@@ -68,24 +77,43 @@ class QuizApp(App[int]):
     CSS_PATH = "quiz.tcss"
     TITLE = APP_TITLE
 
+    # The tooltips are what the help screen says about each key.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", tooltip="quit; every answer you gave is already saved"),
         # While a text field has the keys, q and ? are typed: Ctrl+Q and F1 are shown instead.
         Binding("ctrl+q", "quit_typing", "Quit", priority=True),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
         Binding("f1", "help_typing", "Help"),
         Binding("f1", "help", "Help", show=False),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            show=False,
+            tooltip="switch between the dark and the light theme",
+        ),
     ]
 
     def __init__(self, context: AppContext, *, first_screen_marker: Path | None = None) -> None:
         super().__init__()
+        # The app offers its own two themes and no other (Textual's built-in ones fall
+        # below WCAG contrast in places): the stored choice is applied before the first
+        # paint, so the screen is styled once.
+        for theme in THEMES:
+            self.register_theme(theme)
+        for name in list(self.available_themes):
+            if name not in (DARK_THEME, LIGHT_THEME):
+                self.unregister_theme(name)
+        self.theme = theme_name(context.store.get_meta(THEME_META_KEY))
         self.context = context
         self.session: StudySession | None = None
         #: answers written to the store during this run (undone ones taken off)
         self.answers_saved = 0
         self.first_screen_marker = first_screen_marker
+        #: the too-small notice while it is up
+        self.size_notice: TooSmallScreen | None = None
+        self._watching_size = False
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -116,14 +144,13 @@ class QuizApp(App[int]):
     def on_mount(self) -> None:
         self._handle_exit_signals()
         store = self.context.store
-        saved_theme = store.get_meta(THEME_META_KEY)
-        if saved_theme in (DARK_THEME, LIGHT_THEME):
-            self.theme = saved_theme
         for notice in store.notices:
             self.notify(
                 notice, title="Your progress file", severity="warning", timeout=30, markup=False
             )
         self._show_disclaimer_if_needed()
+        self._watching_size = True
+        self._check_size(self.size)
         if self.first_screen_marker is not None:
             self.call_after_refresh(self._first_screen_painted)
 
@@ -176,9 +203,36 @@ class QuizApp(App[int]):
         return input_module is not None and isinstance(self.focused, input_module.Input)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.size_notice is not None and action in ("help", "help_typing", "command_palette"):
+            return False  # nothing opens over the too-small notice
         if action in ("quit_typing", "help_typing"):
             return self.typing
         return True
+
+    # -- the window's size ---------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._watching_size:  # the first size is checked in on_mount, over the disclaimer
+            self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        """Cover the app with the too-small notice while the window is smaller than
+        `MIN_SIZE`, and take it away (the screen underneath as it was) once it is not."""
+        too_small = size.width < MIN_SIZE.width or size.height < MIN_SIZE.height
+        notice = self.size_notice
+        if notice is not None and notice not in self.screen_stack:
+            notice = self.size_notice = None  # replaced by a screen change meanwhile
+        if too_small and notice is None:
+            from quiz.tui.screens.toosmall import TooSmallScreen
+
+            self.size_notice = TooSmallScreen(MIN_SIZE, size)
+            self.push_screen(self.size_notice)
+        elif too_small and notice is not None:
+            notice.show_size(size)
+        elif notice is not None:
+            self.size_notice = None
+            if self.screen is notice:
+                self.pop_screen()
 
     def action_quit_typing(self) -> None:
         """Quit (Ctrl+Q, shown while typing)."""
@@ -201,7 +255,16 @@ class QuizApp(App[int]):
         self.context.store.set_meta(THEME_META_KEY, self.theme)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's theme picker would offer themes the app does not have, and its key
+        # panel repeats the help screen (which has every key of every screen).
+        left_out = (
+            self.action_change_theme,
+            self.action_show_help_panel,
+            self.action_hide_help_panel,
+        )
+        for command in super().get_system_commands(screen):
+            if command.callback not in left_out:
+                yield command
         yield SystemCommand(
             "Light or dark theme",
             "Switch between the light and the dark theme (Ctrl+T)",

@@ -37,8 +37,14 @@ class DisclaimerScreen(ModalScreen[bool]):
     CSS_PATH = "disclaimer.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "acknowledge", "I understand", priority=True),
-        Binding("q", "app.quit", "Quit"),
+        Binding(
+            "enter",
+            "acknowledge",
+            "I understand",
+            priority=True,
+            tooltip="you have read the notice: on to the quiz",
+        ),
+        Binding("q", "app.quit", "Quit", tooltip="quit (the notice shows again next time)"),
     ]
 
     def __init__(self, text: str) -> None:

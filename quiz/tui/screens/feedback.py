@@ -53,10 +53,10 @@ class FeedbackScreen(LeavingScreen):
     CSS_PATH = "feedback.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "next", "Next"),
-        Binding("u", "undo", "Undo"),
-        Binding("escape", "end", "End"),
-        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("enter", "next", "Next", tooltip="the next question"),
+        Binding("u", "undo", "Undo", tooltip="take the answer back and answer again"),
+        Binding("escape", "end", "End", tooltip="end the session and see the summary"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="scroll a long page"),
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 

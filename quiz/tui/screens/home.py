@@ -32,9 +32,14 @@ class HomeScreen(Screen[None]):
     """Bank list with counts; start a session, practice mode, statistics."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "study_all", "All banks"),
-        Binding("p", "toggle_practice", "Practice"),
-        Binding("s", "stats", "Stats"),
+        Binding("a", "study_all", "All banks", tooltip="study all banks"),
+        Binding(
+            "p",
+            "toggle_practice",
+            "Practice",
+            tooltip="practice mode on or off: go over items without changing your schedule",
+        ),
+        Binding("s", "stats", "Stats", tooltip="your progress: statistics"),
     ]
 
     class StudyRequested(Message):

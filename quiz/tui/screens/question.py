@@ -68,27 +68,43 @@ class QuestionScreen(LeavingScreen):
     CSS_PATH = "question.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "number(1)", "Choose", key_display="1-5"),
+        Binding(
+            "1",
+            "number(1)",
+            "Choose",
+            key_display="1-5",
+            tooltip="choose an option; in “all that apply”, tick or untick it",
+        ),
         Binding("2", "number(2)", "Choose", show=False),
         Binding("3", "number(3)", "Choose", show=False),
         Binding("4", "number(4)", "Choose", show=False),
         Binding("5", "number(5)", "Choose", show=False),
-        Binding("1", "grade(1)", "Grade", key_display="1-4"),
+        Binding(
+            "1",
+            "grade(1)",
+            "Grade",
+            key_display="1-4",
+            tooltip="flashcards, once the answer shows: how well you knew it",
+        ),
         Binding("2", "grade(2)", "Grade", show=False),
         Binding("3", "grade(3)", "Grade", show=False),
         Binding("4", "grade(4)", "Grade", show=False),
-        Binding("t", "true_false(True)", "True"),
+        Binding("t", "true_false(True)", "True", tooltip="true or false"),
         Binding("f", "true_false(False)", "False"),
-        Binding("space", "reveal", "Show answer"),
-        Binding("space", "pick_cursor", "Choose", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("space", "reveal", "Show answer", tooltip="flashcards: show the answer"),
+        Binding("space", "pick_cursor", "Choose", show=False, tooltip="choose the option at ›"),
+        Binding("up", "move(-1)", "Up", show=False, tooltip="move between the options"),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("enter", "submit", "Check"),
-        Binding("s", "toggle_unsure", "Not sure"),
+        Binding(
+            "enter", "submit", "Check", tooltip="check your answer (in a blank: the next blank)"
+        ),
+        Binding(
+            "s", "toggle_unsure", "Not sure", tooltip="“not sure”: a right answer comes back sooner"
+        ),
         Binding("ctrl+s", "toggle_unsure_typing", "Not sure"),
-        Binding("u", "undo", "Undo", show=False),
-        Binding("escape", "end", "End"),
-        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("u", "undo", "Undo", show=False, tooltip="take back your last answer"),
+        Binding("escape", "end", "End", tooltip="end the session and see the summary"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="scroll a long question"),
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 

@@ -97,8 +97,8 @@ class StatsScreen(Screen[None]):
     CSS_PATH = "stats.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,backspace", "close", "Back"),
-        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("escape,enter,backspace", "close", "Back", tooltip="back to the home screen"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="scroll a long page"),
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 

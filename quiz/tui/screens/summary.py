@@ -28,9 +28,9 @@ class SummaryScreen(LeavingScreen):
     CSS_PATH = "summary.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,escape", "close", "Home"),
-        Binding("u", "undo", "Undo"),
-        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("enter,escape", "close", "Home", tooltip="back to the home screen"),
+        Binding("u", "undo", "Undo", tooltip="take back your last answer"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="scroll a long page"),
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 

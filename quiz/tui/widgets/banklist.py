@@ -42,10 +42,10 @@ class BankList(Widget, can_focus=True):
     """Rows of banks with counts; posts `Chosen` with the row's key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Start"),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("enter", "choose", "Start", tooltip="study the bank (or all banks) chosen"),
+        Binding("up", "move(-1)", "Up", show=False, tooltip="choose a bank"),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("home", "move_to(0)", "First", show=False),
+        Binding("home", "move_to(0)", "First", show=False, tooltip="the first or the last row"),
         Binding("end", "move_to(-1)", "Last", show=False),
     ]
 

@@ -31,8 +31,8 @@ class KeyBar(Widget):
         if self.is_attached and screen is self.screen:
             self.refresh()
 
-    def render(self) -> Content:
-        """The keys of the screen's active bindings, the palette's key at the right."""
+    def shown_bindings(self) -> tuple[list[Binding], Binding | None]:
+        """The bindings the bar shows now, one per action, and the command palette's."""
         app = self.app
         shown: dict[str, Binding] = {}
         palette: Binding | None = None
@@ -43,8 +43,14 @@ class KeyBar(Widget):
                 continue
             if binding.show and active.enabled and binding.action not in shown:
                 shown[binding.action] = binding
+        return list(shown.values()), palette
+
+    def render(self) -> Content:
+        """The keys of the screen's active bindings, the palette's key at the right."""
+        app = self.app
+        shown, palette = self.shown_bindings()
         parts: list[str | tuple[str, str]] = [" "]
-        for binding in shown.values():
+        for binding in shown:
             parts += [(app.get_key_display(binding), KEY_STYLE), f" {binding.description}  "]
         left = Content.assemble(*parts)
         if palette is None:
