@@ -526,7 +526,7 @@ class ReviewStore:
         since a time."""
         return _reviews.retention_counts(self._db, since)
 
-    def confident_wrong_answers(self) -> list[tuple[str, str, str, int]]:
+    def confident_wrong_answers(self, limit: int | None = None) -> list[tuple[str, str, str, int]]:
         """(bank id, question id, answer text, times) for answers given wrong with confidence,
-        most frequent first."""
-        return _reviews.confident_wrong_answers(self._db)
+        most frequent first (the first `limit`, if given)."""
+        return _reviews.confident_wrong_answers(self._db, limit)

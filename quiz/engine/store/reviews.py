@@ -265,12 +265,16 @@ def retention_counts(db: Database, since: datetime | None = None) -> tuple[int, 
     return int(right or 0), int(total or 0)
 
 
-def confident_wrong_answers(db: Database) -> list[tuple[str, str, str, int]]:
+def confident_wrong_answers(
+    db: Database, limit: int | None = None
+) -> list[tuple[str, str, str, int]]:
     """(bank id, question id, answer text, times) for answers given wrong with confidence,
-    most frequent first."""
-    rows = db.read(
+    most frequent first (the first `limit` only, if given)."""
+    sql = (
         "SELECT bank_id, question_id, answer, count(*) AS n FROM reviews "
         "WHERE confident_wrong = 1 GROUP BY bank_id, question_id, answer "
-        "ORDER BY n DESC, bank_id, question_id"
+        "ORDER BY n DESC, bank_id, question_id, answer"
     )
+    params = (limit,) if limit is not None else ()
+    rows = db.read(sql + (" LIMIT ?" if limit is not None else ""), params)
     return [(str(b), str(q), answer_text(a), int(n)) for b, q, a, n in rows]
