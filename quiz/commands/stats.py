@@ -58,7 +58,7 @@ def sync_changed_bank_files(
 def run(args: argparse.Namespace) -> int:
     """Entry point of `quiz stats`."""
     from quiz.engine.stats import compute_stats, format_stats_text
-    from quiz.engine.store import ReviewStore, StoreError, StoreFault
+    from quiz.engine.store import ReviewStore, StoreDamagedError, StoreError, StoreFault
 
     try:
         store = ReviewStore.open(args.data_dir, now=utc_now, integrity="now")
@@ -74,8 +74,16 @@ def run(args: argparse.Namespace) -> int:
         now = utc_now()
         files, _ = find_bank_files([shipped_decks_dir()])
         try:
-            sync_changed_bank_files(store, files, now)
-            stats = compute_stats(store, now)
+            try:
+                sync_changed_bank_files(store, files, now)
+                stats = compute_stats(store, now)
+            except StoreDamagedError as e:
+                # Found while reading: repaired at once, and read again.
+                store.repair(f"it is damaged: {e.detail}")
+                for notice in store.notices[-1:]:
+                    report("quiz", notice)
+                sync_changed_bank_files(store, files, now)
+                stats = compute_stats(store, now)
         except StoreFault as e:
             report("quiz", e.start_message)
             return 1

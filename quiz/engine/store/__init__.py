@@ -262,6 +262,15 @@ class ReviewStore:
             recovered_notice(self.path, report.kept_as, reason, report.answers, report.dropped)
         )
 
+    def repair(self, reason: str) -> None:
+        """Repair the file now (for commands without a screen, after a `StoreDamagedError`):
+        close it, salvage and rebuild it, reopen the fresh one. A notice says what was
+        kept. Other processes should not be using the file."""
+        self._db.close()
+        self._repair(reason, salvage=True)
+        self.damage_found = None
+        self._db = self._open_once()
+
     def _mark_damaged(self, detail: str) -> None:
         """SQLite found damage while in use: the next start repairs the file."""
         self.damage_found = detail
