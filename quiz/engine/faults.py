@@ -128,14 +128,22 @@ class NotTextError(StoreFault):
 NOT_UTF8_MESSAGE = f"{NotTextError.cause}: {NotTextError.outcome}."
 
 
-def recovered_notice(path: Path, kept_as: Path, reason: str, answers: int, dropped: int) -> str:
-    """The notice shown at start-up after a damaged store was repaired: what happened, where
-    the damaged file is, and how many answers were kept."""
-    if answers == 0:
-        kept = "no answers could be recovered from it, so a fresh progress file was started"
-    else:
+def recovered_notice(
+    path: Path, kept_as: Path, reason: str, answers: int, items: int, dropped: int
+) -> str:
+    """The notice shown after a damaged store was repaired: what happened, where the
+    damaged file is, and how many answers (and answered items' schedules) were kept."""
+    if answers:
         n = "1 answer was" if answers == 1 else f"{answers:,} answers were"
         kept = f"{n} recovered from it into a fresh progress file"
+    elif items:
+        n = "1 item" if items == 1 else f"{items:,} items"
+        kept = (
+            f"the schedules of {n} you had answered were recovered from it into a fresh "
+            "progress file (no answers could be read)"
+        )
+    else:
+        kept = "nothing could be recovered from it, so a fresh progress file was started"
     unreadable = f" ({dropped:,} damaged entries could not be used)" if dropped else ""
     return (
         f"Your progress file {path} could not be read ({reason}). "

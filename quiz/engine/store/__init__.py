@@ -259,7 +259,9 @@ class ReviewStore:
         self.recovery = report
         self.moved_aside = report.kept_as
         self.notices.append(
-            recovered_notice(self.path, report.kept_as, reason, report.answers, report.dropped)
+            recovered_notice(
+                self.path, report.kept_as, reason, report.answers, report.items, report.dropped
+            )
         )
 
     def repair(self, reason: str) -> None:

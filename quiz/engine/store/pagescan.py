@@ -8,8 +8,10 @@ following overflow chains, and yields each row's rowid and values. It never writ
 trusts a length without checking it against the page, and skips whatever does not decode;
 the caller decides which rows belong to which table by their shape and checks every value.
 
-Pages on the free list are skipped (they hold deleted rows). The format is SQLite's
-documented file format (https://www.sqlite.org/fileformat2.html).
+Pages on the free list are read too: a table dropped by hand leaves its rows there (unless
+SQLite zeroed them), and the store's own connections zero what they delete
+(`secure_delete`), so an undone answer is not found again. The format is SQLite's documented
+file format (https://www.sqlite.org/fileformat2.html).
 """
 
 from __future__ import annotations
@@ -96,30 +98,6 @@ class _Pages:
         start = (number - 1) * self.page_size
         data = self.db[start : start + self.page_size]
         return bytes(data) if len(data) == self.page_size else b""
-
-    def free_pages(self) -> set[int]:
-        """The pages on the free list, as far as it can be followed."""
-        first = self.page(1)
-        if len(first) < 100 or first[:16] != _MAGIC:
-            return set()
-        trunk = int.from_bytes(first[32:36], "big")
-        free: set[int] = set()
-        seen: set[int] = set()
-        while 0 < trunk <= self.count and trunk not in seen and len(seen) < self.count:
-            seen.add(trunk)
-            free.add(trunk)
-            data = self.page(trunk)
-            if len(data) < 8:
-                break
-            n = int.from_bytes(data[4:8], "big")
-            if n > (self.usable - 8) // 4:
-                break
-            for i in range(n):
-                leaf = int.from_bytes(data[8 + 4 * i : 12 + 4 * i], "big")
-                if 0 < leaf <= self.count:
-                    free.add(leaf)
-            trunk = int.from_bytes(data[:4], "big")
-        return free
 
 
 def _checksum(data: bytes, big_endian: bool, s1: int, s2: int) -> tuple[int, int]:
@@ -239,7 +217,7 @@ def _leaf_rows(pages: _Pages, number: int, page: bytes) -> Iterator[ScannedRow]:
 
 
 def scan_rows(db_path: Path, wal_path: Path | None = None) -> Iterator[ScannedRow]:
-    """Every row on every table-leaf page of the file (and its WAL), free pages skipped."""
+    """Every row on every table-leaf page of the file (and its WAL)."""
     with open(db_path, "rb") as f:
         size = f.seek(0, 2)
         if size == 0:
@@ -251,10 +229,7 @@ def scan_rows(db_path: Path, wal_path: Path | None = None) -> Iterator[ScannedRo
             with open(wal_path, "rb") as w:
                 wal = mmap.mmap(w.fileno(), 0, access=mmap.ACCESS_READ)
         pages = _Pages(db, wal)
-        free = pages.free_pages()
         for number in range(1, pages.count + 1):
-            if number in free:
-                continue
             page = pages.page(number)
             if page:
                 yield from _leaf_rows(pages, number, page)

@@ -63,6 +63,8 @@ class RecoveryReport(NamedTuple):
     kept_as: Path
     #: reviews in the fresh store
     answers: int
+    #: answered items in the fresh store
+    items: int
     #: rows that looked like reviews but whose values could not be used
     dropped: int
 
@@ -345,8 +347,9 @@ def _keep_schedule(card: _Card | None, reviews: list[_Review]) -> dict[str, Any]
     }
 
 
-def rebuild(target: Path, found: Salvage, stamp: str) -> int:
-    """Write the salvaged rows into a fresh store at `target`; returns the reviews kept."""
+def rebuild(target: Path, found: Salvage, stamp: str) -> tuple[int, int]:
+    """Write the salvaged rows into a fresh store at `target`; returns the reviews kept and
+    the answered items."""
     from quiz.engine.schedule import Scheduling
     from quiz.engine.store.replay import LoggedAnswer, replay
 
@@ -372,7 +375,10 @@ def rebuild(target: Path, found: Salvage, stamp: str) -> int:
             taken.add(next_id)
             next_id += 1
 
+    answered = 0
+
     def write(conn: sqlite3.Connection) -> None:
+        nonlocal answered
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", found.meta.items())
         conn.executemany(
             "INSERT INTO banks (bank_id, title, path, synced_at, digest) VALUES (?, ?, ?, ?, NULL)",
@@ -404,6 +410,7 @@ def rebuild(target: Path, found: Salvage, stamp: str) -> int:
                 last = answers[-1] if answers else None
                 same = last is not None and to_iso(last.at) == schedule["last_seen"]
                 last_review_id = new_id[id(last)] if same and last is not None else None
+            answered += schedule["state"] != 0
             conn.execute(
                 "INSERT INTO cards (card_id, bank_id, question_id, position, red_flag, state, "
                 "due, fsrs, reps, lapses, first_seen, last_seen, interval_days, content_hash, "
@@ -466,7 +473,7 @@ def rebuild(target: Path, found: Salvage, stamp: str) -> int:
         db.write(write)
     finally:
         db.close()
-    return len(ordered)
+    return len(ordered), answered
 
 
 def _side_files(path: Path) -> Iterator[Path]:
@@ -521,7 +528,7 @@ def recover(
     for leftover in (target, *_side_files(target)):
         _remove(leftover)
     try:
-        kept = rebuild(target, found, iso)
+        kept, items = rebuild(target, found, iso)
     except BaseException:
         for leftover in (target, *_side_files(target)):
             _remove(leftover)
@@ -530,4 +537,4 @@ def recover(
     os.replace(target, path)
     for side in _side_files(target):
         _remove(side)
-    return RecoveryReport(dest, kept, found.dropped)
+    return RecoveryReport(dest, kept, items, found.dropped)
