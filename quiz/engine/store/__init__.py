@@ -182,7 +182,10 @@ class ReviewStore:
         self._closed = False
         ensure_private_dir(self.path.parent)
         self._db = self._open_repairing()
-        self._start_integrity_check(integrity)
+        try:
+            self._start_integrity_check(integrity)
+        except StoreDamagedError as e:
+            self.repair(f"it is damaged: {e.detail}")
 
     @classmethod
     def open(
@@ -216,7 +219,8 @@ class ReviewStore:
         if reason is not None:
             self._repair(f"a check found damage: {reason}", salvage=True)
         elif not looks_like_sqlite(self.path):
-            self._repair("it is not a SQLite database", salvage=False)
+            # Rows may still be on its pages (only the header may be gone).
+            self._repair("it is not a SQLite database", salvage=True)
         self._wal_left = self._has_wal()
         try:
             return self._open_once()
@@ -289,11 +293,12 @@ class ReviewStore:
             return False
         last = self.get_meta(INTEGRITY_META_KEY)
         if last is None:
-            return bool(self._db.read("SELECT 1 FROM reviews LIMIT 1"))
+            return bool(self._db.read("SELECT 1 FROM reviews NOT INDEXED LIMIT 1"))
         try:
-            return self._now() - from_iso(last) >= INTEGRITY_CHECK_EVERY
+            age = self._now() - from_iso(last)
         except (ValueError, TypeError):
             return True
+        return age >= INTEGRITY_CHECK_EVERY or age < timedelta(0)  # or the clock went back
 
     def _start_integrity_check(self, mode: IntegrityMode) -> None:
         if mode == "off" or not self.integrity_check_due():
