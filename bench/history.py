@@ -73,6 +73,7 @@ def template_rows(
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
         store = ReviewStore(Path(tmp) / "template.sqlite3", integrity="off")
+        store.database.conn.execute("PRAGMA synchronous = OFF")  # a fixture: no fsync
         t = [T0 - timedelta(days=60)]
         options = SessionOptions(new_limit=40, day_tz=timezone.utc)
         for _day in range(60):
