@@ -149,6 +149,8 @@ def bare_genanki(
             for name, data in (("collection.anki2", Path(db_path).read_bytes()), ("media", b"{}")):
                 info = zipfile.ZipInfo(name, date_time=date)
                 info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
                 z.writestr(info, data, compresslevel=1)
         os.chmod(partial, permissions)
         os.replace(partial, out)
