@@ -26,7 +26,7 @@ from quiz.bank.catalog import BankCatalog, BankFile, load_bank_files, read_bank_
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.commands import report
-from quiz.engine.overview import check_unique_ids
+from quiz.engine.overview import check_unique_ids, sync_catalog
 from quiz.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -179,10 +179,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             catalog = open_catalog(files, store)
             banks = catalog.banks() if args.plain else None
-            if catalog.loaded and not args.plain:
+            if not args.plain:
                 # New or changed bank files are synced here, where a full disk can be told
                 # in words, so that the home screen only reads.
-                store.sync_banks(catalog.banks(), utc_now())
+                sync_catalog(store, catalog, utc_now())
         except (BankLoadError, BankSelectionError, ValueError) as e:
             # ValueError: kept bytes hold another bank than the store said (a tampered store)
             _report(e)
