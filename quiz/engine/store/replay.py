@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quiz.engine.schedule import CardState, card_to_json
+from quiz.engine.schedule import card_to_json
 from quiz.engine.store.records import SNAPSHOT_COLUMNS, to_iso
 
 if TYPE_CHECKING:
@@ -119,7 +119,3 @@ def replay(
         )
     return current._replace(reviews=tuple(replays))
 
-
-def is_answered(state: int) -> bool:
-    """Whether a replayed state is past NEW."""
-    return state != int(CardState.NEW)
