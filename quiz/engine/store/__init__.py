@@ -216,6 +216,10 @@ class ReviewStore:
     def _open_repairing(self) -> Database:
         """Open the file; a damaged one is repaired first (once)."""
         reason = _read_marker(self.path)
+        if reason is not None and not self.path.exists():
+            with contextlib.suppress(OSError):
+                _marker(self.path).unlink()
+            reason = None
         if reason is not None:
             self._repair(f"a check found damage: {reason}", salvage=True)
         elif not looks_like_sqlite(self.path):

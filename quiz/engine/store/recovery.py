@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from quiz.engine.faults import StoreError
 from quiz.engine.store.connection import Database
 from quiz.engine.store.records import (
     ROW_ERRORS,
@@ -254,10 +255,13 @@ def salvage(db_path: Path) -> Salvage:
     scanned: dict[str, list[tuple[int, tuple[object, ...]]]] = {t: [] for t in _SHAPES}
     if complete != set(_SHAPES):
         wal = db_path.with_name(db_path.name + "-wal")
-        for row in scan_rows(db_path, wal if wal.is_file() else None):
-            table = _shape_of(row.values)
-            if table is not None and table not in complete:
-                scanned[table].append((row.rowid, row.values))
+        try:
+            for row in scan_rows(db_path, wal if wal.is_file() else None):
+                table = _shape_of(row.values)
+                if table is not None and table not in complete:
+                    scanned[table].append((row.rowid, row.values))
+        except OSError:
+            pass  # unreadable: what SQLite read is all there is
 
     dropped = 0
     reviews: dict[tuple[str, str, str], _Review] = {}
@@ -529,12 +533,20 @@ def recover(
         _remove(leftover)
     try:
         kept, items = rebuild(target, found, iso)
-    except BaseException:
+    except BaseException as e:
         for leftover in (target, *_side_files(target)):
             _remove(leftover)
+        if isinstance(e, sqlite3.Error | OSError):
+            raise StoreError(
+                f"{path}: the progress file is damaged, and a repaired copy could not be "
+                f"written beside it ({e}); it was left as it is"
+            ) from e
         raise
-    dest = move_aside(path, stamp)
-    os.replace(target, path)
+    try:
+        dest = move_aside(path, stamp)
+        os.replace(target, path)
+    except OSError as e:
+        raise StoreError(f"{path}: the damaged progress file could not be moved aside ({e})") from e
     for side in _side_files(target):
         _remove(side)
     return RecoveryReport(dest, kept, items, found.dropped)

@@ -118,4 +118,3 @@ def replay(
             reviews=(),
         )
     return current._replace(reviews=tuple(replays))
-
