@@ -22,7 +22,8 @@ most the answer in progress. Every failure the learner should hear about is a
 
 Opening never runs an integrity check on the way to the first screen. A check is due after
 an unclean exit (a write-ahead log left behind) or when the last one is a week old; it runs
-in a background thread (`integrity="background"`, the study command) or before returning
+in a background thread a few seconds after opening (`integrity="background"`, the study
+command: a sitting shorter than that leaves it due for the next) or before returning
 (`integrity="now"`, commands without a screen), and damage it finds is repaired: at once,
 or at the next start. The store never reads the wall clock: it takes `now` from its caller,
 and without one it never judges a check's age.
@@ -108,6 +109,9 @@ INTEGRITY_CHECK_EVERY = timedelta(days=7)
 INTEGRITY_META_KEY = "integrity_checked_at"
 #: How long closing the store waits for a background check to finish before stopping it.
 CHECK_FINISH_S = 10.0
+#: A background check starts this long after opening: after the first screen is drawn, so
+#: that it does not compete with the start (at 1,000,000 reviews it reads 700 MB).
+CHECK_DELAY_S = 3.0
 
 IntegrityMode = Literal["background", "now", "off"]
 
@@ -177,7 +181,7 @@ class ReviewStore:
         self.damage_found: str | None = None
         self._now = now
         self._patience = patience
-        self._check: threading.Thread | None = None
+        self._check: threading.Timer | None = None
         self._check_conn: sqlite3.Connection | None = None
         self._closed = False
         ensure_private_dir(self.path.parent)
@@ -316,9 +320,9 @@ class ReviewStore:
             self._repair(f"a check found damage: {result}", salvage=True)
             self._db = self._open_once()
             return
-        self._check = threading.Thread(
-            target=self._background_check, name="store-integrity-check", daemon=True
-        )
+        self._check = threading.Timer(CHECK_DELAY_S, self._background_check)
+        self._check.name = "store-integrity-check"
+        self._check.daemon = True
         self._check.start()
 
     def quick_check(self) -> str:
@@ -353,7 +357,7 @@ class ReviewStore:
             self.set_meta(INTEGRITY_META_KEY, to_iso(self._now()))
 
     def wait_for_check(self, timeout: float | None = None) -> None:
-        """Wait for a background integrity check to finish (tests, and closing)."""
+        """Wait for a background integrity check (started after `CHECK_DELAY_S`) to finish."""
         if self._check is not None:
             self._check.join(timeout)
 
@@ -365,6 +369,7 @@ class ReviewStore:
         if self._closed:
             return
         if self._check is not None and self._check.is_alive():
+            self._check.cancel()  # not started yet: it stays due, for a longer sitting
             self._check.join(CHECK_FINISH_S)
             conn = self._check_conn
             if conn is not None:
