@@ -30,7 +30,7 @@ class QuizArgumentParser(argparse.ArgumentParser):
         super()._print_message(safe_text(message), file)
 
 
-def _add_data_dir(p: argparse.ArgumentParser) -> None:
+def add_data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir",
         type=Path,
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="M",
         help="start no new question after M minutes (default: no time limit)",
     )
-    _add_data_dir(study)
+    add_data_dir(study)
 
     check = sub.add_parser("check", help="check bank files for errors and item-writing flaws")
     check.add_argument(
@@ -113,7 +113,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="show progress: due items, retention, leeches")
     stats.add_argument("--format", choices=("text", "json"), default="text")
-    _add_data_dir(stats)
+    add_data_dir(stats)
+
+    progress = sub.add_parser(
+        "progress", help="back up, move or reset your progress (export, import, reset)"
+    )
+    actions = progress.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p_export = actions.add_parser("export", help="write your review history to a file")
+    p_export.add_argument("file", type=Path, metavar="FILE", help="the file to write (.jsonl)")
+    p_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    add_data_dir(p_export)
+    p_import = actions.add_parser(
+        "import", help="merge a file written by 'progress export' into your progress"
+    )
+    p_import.add_argument("file", type=Path, metavar="FILE")
+    add_data_dir(p_import)
+    p_reset = actions.add_parser("reset", help="start over (a backup is written first)")
+    p_reset.add_argument(
+        "banks", nargs="*", metavar="BANK", help="bank ids to reset (default: every bank)"
+    )
+    p_reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_data_dir(p_reset)
 
     export = sub.add_parser("export", help="export banks to another tool")
     export_sub = export.add_subparsers(dest="target", metavar="FORMAT", required=True)

@@ -26,6 +26,7 @@ from typing import TextIO
 
 from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.bank.model import Bank, QuestionType
+from quiz.engine.faults import NOT_UTF8_MESSAGE, NotTextError, StoreFault, has_surrogates
 from quiz.engine.grading import (
     Answer,
     ChoiceAnswer,
@@ -88,6 +89,10 @@ class _Undo(Exception):
 
 class _Repeat(Exception):
     """The learner typed r: show the question again."""
+
+
+class _Unsaved(Exception):
+    """The store could not save an answer and the learner chose to stop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +164,23 @@ class PlainStudy:
         self.out.flush()
 
     def ask(self, prompt: str) -> str:
-        """Read one line (without the newline); raises _EndOfInput at end of input."""
-        self.out.write(prompt)
-        self.out.flush()
-        line = self.inp.readline()
-        if line == "":
-            self.out.write("\n")
+        """Read one line (without the newline); raises _EndOfInput at end of input. A line
+        that is not UTF-8 is asked again."""
+        while True:
+            self.out.write(prompt)
             self.out.flush()
-            raise _EndOfInput
-        return line.rstrip("\r\n")
+            try:
+                line = self.inp.readline()
+            except UnicodeDecodeError:
+                line = "\udcff"  # a stream that cannot be told to keep the bytes
+            if line == "":
+                self.out.write("\n")
+                self.out.flush()
+                raise _EndOfInput
+            if has_surrogates(line):
+                self.say(NOT_UTF8_MESSAGE)
+                continue
+            return line.rstrip("\r\n")
 
     # -- the run -------------------------------------------------------------------------
 
@@ -197,7 +210,11 @@ class PlainStudy:
                 return 0
         except (_EndOfInput, _Quit):
             return 0
-        session = self.session = StudySession(self.banks, self.store, self.now, self.options)
+        try:
+            session = self.session = StudySession(self.banks, self.store, self.now, self.options)
+        except StoreFault as e:
+            self.say(e.start_message)
+            return 1
         for report in session.sync_reports:
             edited = edited_notice(report)
             if edited:
@@ -207,11 +224,17 @@ class PlainStudy:
         if session.size:
             self.say(session_start(session.size, self.options.time_limit, self.options.practice))
         self.say("Type ? for help, r to repeat the question, u to undo, q to quit.")
+        unsaved = False
         try:
             self._loop(session)
+        except _Unsaved:
+            unsaved = True
         except (_EndOfInput, _Quit):
             pass
         self._summary(session.summary())
+        if unsaved:
+            self.say("Your last answer was not saved.")
+            return 1
         return 0
 
     def _disclaimer(self) -> bool:
@@ -229,7 +252,10 @@ class PlainStudy:
             if reply == "q":
                 return False
             if reply == "":
-                self.store.set_meta(DISCLAIMER_META_KEY, digest)
+                try:
+                    self.store.set_meta(DISCLAIMER_META_KEY, digest)
+                except StoreFault:
+                    pass  # not remembered: the text is shown again next time
                 self.say()
                 return True
             self.say("Press Enter to continue, or type q to quit.")
@@ -244,8 +270,30 @@ class PlainStudy:
                 continue
             except _Repeat:
                 continue
-            result = session.submit(parsed.answer, unsure=parsed.unsure)
-            self._feedback(result)
+            result = self._submit(session, parsed)
+            if result is not None:
+                self._feedback(result)
+
+    def _submit(self, session: StudySession, parsed: _Parsed) -> Result | None:
+        """Submit an answer; when the store cannot save it, say why and offer to try again
+        (None: the answer is to be typed again). Raises _Unsaved when the learner quits."""
+        while True:
+            try:
+                return session.submit(parsed.answer, unsure=parsed.unsure)
+            except NotTextError as e:
+                self.say(e.learner_message)
+                return None
+            except StoreFault as e:
+                self.say(e.learner_message)
+                self.say(e.hint)
+                if not e.can_retry:
+                    raise _Unsaved from e
+                try:
+                    reply = self.ask("Press Enter to try again, or q to quit: ")
+                except _EndOfInput:
+                    raise _Unsaved from e
+                if reply.strip().lower() == "q":
+                    raise _Unsaved from e
 
     def _undo(self, session: StudySession) -> None:
         if not session.can_undo:
@@ -255,6 +303,9 @@ class PlainStudy:
             item = session.undo()
         except UndoConflictError as e:
             self.say(f"Cannot undo: {e}.")
+            return
+        except StoreFault as e:
+            self.say(e.undo_message)
             return
         if item is not None:
             self.say("Undone. Here is that question again.")
@@ -425,6 +476,14 @@ def run_plain(
     decks_dir: Path | None = None,
 ) -> int:
     """Run `quiz study --plain` over these banks; returns the exit status."""
+    reconfigure = getattr(stdin, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            # Bytes that are not UTF-8 become surrogates (asked again), not an exception
+            # that would lose the rest of the buffer.
+            reconfigure(errors="surrogateescape")
+        except (ValueError, OSError):
+            pass
     return PlainStudy(
         store,
         banks,

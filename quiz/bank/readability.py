@@ -2,8 +2,9 @@
 
 This module owns the reading-level arithmetic used by the linter and by `quiz check`:
 which text of a bank is scored, how it is split into words and sentences, and how syllables
-are counted. Syllables come from textstat 0.7.8 (its CMU pronouncing dictionary, then Pyphen
-for unknown words; it works offline, later versions download NLTK data at run time), except
+are counted. Syllables are textstat 0.7.8's (its CMU pronouncing dictionary, then Pyphen
+for unknown words; it works offline, later versions download NLTK data at run time), read
+fast by `quiz.bank.syllables` from the same data files, except
 for the words in `SYLLABLE_OVERRIDES`, which textstat miscounts (it reads "EMG" as one
 syllable and "electromyography" as five).
 
@@ -20,10 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import textstat
-
-from quiz.bank.gcpause import gc_paused
 from quiz.bank.model import CHOICE_TYPES, Bank, Question, QuestionType, cloze_revealed
+from quiz.bank.syllables import counter, syllable_count
 
 #: Syllable counts for words textstat gets wrong (lowercase keys; letters as spoken for
 #: abbreviations: "EMG" is E-M-G).
@@ -110,19 +109,13 @@ def word_syllables(word: str) -> int:
         return sum(word_syllables(part) for part in lower.split("-") if part)
     if lower.endswith("'s") and lower[:-2] in SYLLABLE_OVERRIDES:
         return SYLLABLE_OVERRIDES[lower[:-2]]
-    return max(1, int(textstat.syllable_count(lower)))
+    return max(1, syllable_count(lower))
 
 
 def load_dictionary() -> None:
-    """Load textstat's pronouncing dictionary now (about a second, once per process).
-
-    It is otherwise loaded by the first syllable count, in the middle of a bank. The cyclic
-    garbage collector is paused meanwhile: the dictionary is over a million small objects
-    and no cycles, and the collector's passes over them made the load about 40% slower
-    (and slower still with a large bank in memory).
-    """
-    with gc_paused():
-        textstat.syllable_count("dictionary")
+    """Open the pronouncing dictionary now (`quiz.bank.syllables`: the file is memory-mapped
+    and searched, never parsed whole, so this costs about a millisecond)."""
+    counter()
 
 
 def count_text(text: str) -> TextCounts:

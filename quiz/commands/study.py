@@ -27,7 +27,7 @@ from quiz.bank.catalog import BankCatalog, BankFile, load_bank_files, read_bank_
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
 from quiz.commands import report
-from quiz.engine.overview import check_unique_ids
+from quiz.engine.overview import check_unique_ids, sync_catalog
 from quiz.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def _report(e: Exception) -> None:
 def run(args: argparse.Namespace) -> int:
     """Entry point of `quiz study`."""
     from quiz.engine.overview import DEFAULT_NEW_LIMIT, DEFAULT_SESSION_SIZE, SessionOptions
-    from quiz.engine.store import ReviewStore, StoreError
+    from quiz.engine.store import ReviewStore, StoreError, StoreFault
 
     new_limit = DEFAULT_NEW_LIMIT if args.new_limit is None else args.new_limit
     if new_limit < 0:
@@ -179,7 +179,12 @@ def run(args: argparse.Namespace) -> int:
         new_limit=new_limit, limit=limit, time_limit=time_limit, practice=args.practice
     )
     try:
-        store = ReviewStore.open(args.data_dir)
+        # The integrity check, when one is due, runs in the background: never on the way
+        # to the first screen.
+        store = ReviewStore.open(args.data_dir, now=utc_now, integrity="background")
+    except StoreFault as e:
+        report("quiz", e.start_message)
+        return 1
     except (StoreError, OSError) as e:
         report("quiz", e)
         return 1
@@ -187,9 +192,16 @@ def run(args: argparse.Namespace) -> int:
         try:
             catalog = open_catalog(files, store)
             banks = catalog.banks() if args.plain else None
+            if not args.plain:
+                # New or changed bank files are synced here, where a full disk can be told
+                # in words, so that the home screen only reads.
+                sync_catalog(store, catalog, utc_now())
         except (BankLoadError, BankSelectionError, ValueError) as e:
             # ValueError: kept bytes hold another bank than the store said (a tampered store)
             _report(e)
+            return 1
+        except StoreFault as e:
+            report("quiz", e.start_message)
             return 1
         if banks is not None:
             from quiz.plain import run_plain

@@ -2,8 +2,9 @@
 
 This module owns what a front end needs to offer a session without starting one: the
 `SessionOptions` a session is started with, the daily allowance of new items (counted from
-the review log, so it holds across sessions and processes), and `bank_overview`, which syncs
-the banks with the store and returns each one's counts for a home screen.
+the review log, so it holds across sessions and processes), `sync_catalog`, which writes
+(it brings the store in line with loaded banks, and writes only when one changed), and
+`bank_overview`, which calls it and then reads each bank's counts for a home screen.
 
 It is kept apart from `quiz.engine.session` (which re-exports these names) so that a home
 screen loads neither the study loop nor its result types.
@@ -98,24 +99,29 @@ def check_unique_ids(banks: Sequence[Bank]) -> dict[str, Bank]:
     return by_id
 
 
+def sync_catalog(store: ReviewStore, catalog: BankCatalog, now: datetime) -> None:
+    """Writes: bring the store in line with the catalog's banks when they are loaded (new
+    items added, edited ones flagged, removed ones retired). Nothing is written when the
+    store already matches them, nor for a catalog that is not parsed (`BankCatalog.known`:
+    the store matched those files byte for byte). Raises `StoreFault` when it cannot write."""
+    if catalog.loaded:
+        loaded = catalog.banks()
+        check_unique_ids(loaded)
+        store.sync_banks(loaded, as_utc(now))
+
+
 def bank_overview(
     store: ReviewStore,
     banks: Sequence[Bank] | BankCatalog,
     now: datetime,
     options: SessionOptions | None = None,
 ) -> list[BankOverview]:
-    """Sync the banks with the store and return each one's counts, in the order given.
-
-    A catalog whose banks are not parsed yet (`BankCatalog.known`) is not synced: the store
-    already matches its files, byte for byte.
-    """
+    """Each bank's counts, in the order given, after `sync_catalog` (which writes only when a
+    loaded bank changed: a home screen over unchanged banks only reads)."""
     catalog = banks if isinstance(banks, BankCatalog) else BankCatalog.of(banks)
     opts = options or SessionOptions()
     now = as_utc(now)
-    if catalog.loaded:
-        loaded = catalog.banks()
-        check_unique_ids(loaded)
-        store.sync_banks(loaded, now)
+    sync_catalog(store, catalog, now)
     counts = store.bank_counts(now, catalog.ids)
     out = []
     for e in catalog.entries:

@@ -133,17 +133,20 @@ def compute_stats(
     leeches.sort(key=lambda x: (-x.lapses, x.bank_id, x.question_id))
 
     history_start = today - timedelta(days=HISTORY_DAYS - 1)
-    per_day = [0] * HISTORY_DAYS
-    for t in store.review_times(history_start):
-        i = (t - history_start) // timedelta(days=1)
-        if 0 <= i < HISTORY_DAYS:
-            per_day[i] += 1
+    # Day boundaries are local midnights (a day may be 23 or 25 hours long): each day's
+    # reviews are counted in SQL on the time index, so the times are never parsed here.
+    bounds = [
+        day_start(history_start + timedelta(days=i, hours=12), day_tz)
+        for i in range(HISTORY_DAYS + 1)
+    ]
+    per_day = store.reviews_between(bounds)
 
     right, total = store.retention_counts()
     banks = tuple(store.bank_counts(now).values())
     misconceptions = tuple(
-        Misconception(b, q, a, n) for b, q, a, n in store.confident_wrong_answers()
-    )[:MAX_MISCONCEPTIONS]
+        Misconception(b, q, a, n)
+        for b, q, a, n in store.confident_wrong_answers(limit=MAX_MISCONCEPTIONS)
+    )
     return Stats(
         generated_at=now,
         due_now=due_now,

@@ -42,6 +42,7 @@ from textual.screen import Screen
 
 from quiz.bank.catalog import BankCatalog
 from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
+from quiz.engine.faults import StoreFault
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore, UndoConflictError
 from quiz.safe_text import safe_line, safe_text
@@ -189,7 +190,10 @@ class QuizApp(App[int]):
 
         def acknowledged(ok: bool | None) -> None:
             if ok:
-                store.set_meta(DISCLAIMER_META_KEY, digest)
+                try:
+                    store.set_meta(DISCLAIMER_META_KEY, digest)
+                except StoreFault:
+                    pass  # not remembered: the text is shown again next time
 
         self.push_screen(DisclaimerScreen(text), acknowledged)
 
@@ -252,7 +256,10 @@ class QuizApp(App[int]):
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme; remembered for next time."""
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
-        self.context.store.set_meta(THEME_META_KEY, self.theme)
+        try:
+            self.context.store.set_meta(THEME_META_KEY, self.theme)
+        except StoreFault:
+            pass  # not remembered for next time
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Textual's theme picker would offer themes the app does not have, and its key
@@ -303,7 +310,11 @@ class QuizApp(App[int]):
             )
             return
         options = dataclasses.replace(ctx.options, practice=practice)
-        session = StudySession(banks, ctx.store, ctx.now, options)
+        try:
+            session = StudySession(banks, ctx.store, ctx.now, options)
+        except StoreFault as e:
+            self.notify(e.start_message, severity="error", timeout=30, markup=False)
+            return
         item = session.next_item()
         if item is None:
             self.notify(self._nothing_to_study(banks, session), timeout=10, markup=False)
@@ -337,9 +348,30 @@ class QuizApp(App[int]):
             if isinstance(self.screen, QuestionScreen):
                 self.screen.answer_rejected(f"{e}. Please try again.")
             return
+        except StoreFault as e:
+            self._store_fault(e, item, answer, unsure)
+            return
         if not session.options.practice:
             self.answers_saved += 1
         self.switch_screen(FeedbackScreen(result, answered=session.answered))
+
+    def _store_fault(
+        self, fault: StoreFault, item: StudyItem, answer: Answer, unsure: bool
+    ) -> None:
+        """The answer was not saved: say why in the learner's words; try again, or end the
+        session (every earlier answer is saved)."""
+        from quiz.tui.screens.store_fault import StoreFaultScreen
+
+        def chosen(retry: bool | None) -> None:
+            if retry:
+                self._submit(item, answer, unsure)
+                return
+            if not fault.can_retry:
+                self.exit(1)  # the file is damaged: the next start repairs it
+                return
+            self._end_session()
+
+        self.push_screen(StoreFaultScreen(fault), chosen)
 
     def _advance(self) -> None:
         session = self.session
@@ -364,6 +396,9 @@ class QuizApp(App[int]):
             item = session.undo()
         except UndoConflictError as e:
             self.notify(f"That answer cannot be taken back: {e}", severity="warning", markup=False)
+            return
+        except StoreFault as e:
+            self.notify(e.undo_message, severity="error", timeout=30, markup=False)
             return
         if item is None:
             return

@@ -113,8 +113,10 @@ def test_forecast_counts_overdue_today_and_leeches_listed(tmp_path: Path) -> Non
     while (item := s.next_item()) is not None:
         s.submit(_right(item))
         clock.t += timedelta(seconds=10)
-    with store._lock:  # make one item a leech directly: stats only read the counter
-        store._conn.execute("UPDATE cards SET lapses = 5 WHERE question_id = 'emg'")
+    # make one item a leech directly: stats only read the counter
+    store.database.write(
+        lambda c: c.execute("UPDATE cards SET lapses = 5 WHERE question_id = 'emg'")
+    )
     later = clock.t + timedelta(days=60)
     stats = compute_stats(store, later, day_tz=timezone.utc)
     assert stats.due_now == 6 and stats.forecast[0] == 6

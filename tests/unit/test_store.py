@@ -260,3 +260,31 @@ def test_a_store_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path: P
         assert "Traceback" not in proc.stderr
         assert "the progress store is not a regular file" in proc.stderr
     assert stat.S_ISFIFO(os.stat(data / DB_FILENAME).st_mode)  # left as it was
+
+
+def test_syncing_unchanged_banks_and_a_home_screen_write_nothing(
+    tmp_path: Path, minimal_text: str
+) -> None:
+    from quiz.bank.catalog import BankCatalog
+    from quiz.engine.overview import bank_overview
+
+    db = tmp_path / DB_FILENAME
+    store = ReviewStore(db)
+    bank = bank_from(tmp_path, minimal_text)
+    store.sync_bank(bank, T0)
+    before = _commit_count(db)
+    assert store.sync_bank(bank, T0 + timedelta(days=1)).added == ()
+    overview = bank_overview(store, BankCatalog.of([bank]), T0 + timedelta(days=2))
+    assert overview[0].counts.new == 6
+    assert _commit_count(db) == before  # read-only when nothing changed
+    store.close()
+
+
+def test_the_store_never_reads_the_wall_clock() -> None:
+    """The clock comes from the caller (`now=`); timers for lock waits are not the clock."""
+    import re
+
+    package = Path(__file__).resolve().parents[2] / "quiz" / "engine" / "store"
+    clock = re.compile(r"datetime\.now|datetime\.utcnow|date\.today|time\.time\(|localtime")
+    for source in sorted(package.glob("*.py")):
+        assert not clock.search(source.read_text(encoding="utf-8")), source.name
