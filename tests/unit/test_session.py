@@ -181,6 +181,13 @@ def test_options_are_shown_in_a_fresh_order_each_review_and_the_same_after_undo(
         assert item is not None
         orders.append(item.option_order)
         assert item.options == tuple(q.options[i].text for i in item.option_order)
+        # a restart before answering (a new process on the same store) shows the same order
+        restarted = StudySession(
+            [bank], store, clock, SessionOptions(limit=50, day_tz=timezone.utc)
+        )
+        while (again := restarted.next_item()) is not None and again.key != item.key:
+            restarted.submit(right(again.question))
+        assert again is not None and again.option_order == item.option_order
         shown_right = item.shown_number(0)
         # the learner picks the option at the shown position; the answer holds its identity
         answer = ChoiceAnswer(item.option_ids({shown_right - 1}))
