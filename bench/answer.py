@@ -95,12 +95,15 @@ class Runner:
             [self.bank],
             store,
             lambda: self.t,
-            SessionOptions(new_limit=0, day_tz=timezone.utc),
+            SessionOptions(new_limit=0, limit=n, day_tz=timezone.utc),
         )
         for _ in range(n):
             item = session.next_item()
             if item is None:
-                raise SystemExit("bench: ran out of due items; use fewer blocks")
+                raise SystemExit(
+                    "bench: ran out of due items (the stores hold about 150; a missed item "
+                    "is asked once more per session, no more); use fewer blocks"
+                )
             session.submit(TrueFalseAnswer(True), response_time=timedelta(seconds=2))
             self.t += timedelta(seconds=3)
         store.close()
@@ -114,8 +117,8 @@ class Runner:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1000)
-    parser.add_argument("--blocks", type=int, default=12)
-    parser.add_argument("--block-size", type=int, default=40)
+    parser.add_argument("--blocks", type=int, default=6)
+    parser.add_argument("--block-size", type=int, default=25)
     args = parser.parse_args(argv)
     if args.blocks * args.block_size > args.items:
         parser.error("blocks x block-size must not exceed items (each answer takes a due item)")
