@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from quiz.bank.findings import BankLoadError
 from quiz.bank.model import Bank, Question, QuestionType
+from quiz.bank.selection import BankSelectionError, load_banks, resolve_bank_files
 from quiz.commands import report
-from quiz.commands.study import BankSelectionError, load_banks, resolve_bank_files
 from quiz.safe_text import safe_text
 
 WIDTH = 78

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from quiz.bank.discover import find_bank_files, shipped_decks_dir
 from quiz.bank.findings import BankLoadError
+from quiz.clock import utc_now
 from quiz.commands import report
-from quiz.commands.study import utc_now
 from quiz.safe_text import safe_json
 
 if TYPE_CHECKING:

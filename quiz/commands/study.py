@@ -18,109 +18,32 @@ import argparse
 import importlib
 import importlib.util
 import sys
-from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING
+from datetime import timedelta
 
-from quiz.bank.catalog import BankCatalog, BankFile, load_bank_files, read_bank_files
-from quiz.bank.discover import find_bank_files, shipped_decks_dir
+from quiz.bank.discover import shipped_decks_dir
 from quiz.bank.findings import BankLoadError
+
+# Bank selection and the clock live in `quiz.bank.selection` and `quiz.clock` (every front
+# end uses them); they are re-exported here for callers of the old names.
+from quiz.bank.selection import (
+    BankSelectionError,
+    load_banks,
+    open_catalog,
+    resolve_bank_files,
+)
+from quiz.clock import utc_now
 from quiz.commands import report
-from quiz.engine.overview import check_unique_ids, sync_catalog
-from quiz.safe_text import safe_line
+from quiz.engine.overview import sync_catalog
 
-if TYPE_CHECKING:
-    from quiz.bank.model import Bank
-    from quiz.engine.store import ReviewStore
-
-
-class BankSelectionError(Exception):
-    """The BANK arguments could not be turned into banks; the message lists every problem."""
-
-
-def utc_now() -> datetime:
-    """The real clock, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
-
-
-def _shipped_by_id(decks: Path) -> dict[str, Path]:
-    from quiz.bank.load import load_bank
-
-    found: dict[str, Path] = {}
-    files, _ = find_bank_files([decks])
-    for f in files:
-        try:
-            found.setdefault(load_bank(f).id, f)
-        except BankLoadError:
-            continue
-    return found
-
-
-def resolve_bank_files(specs: Sequence[str], decks: Path | None = None) -> list[Path]:
-    """Bank files for BANK arguments: existing files and folders as given, anything else a
-    shipped bank id. Raises `BankSelectionError` naming what matched nothing."""
-    decks = decks or shipped_decks_dir()
-    if not specs:
-        files, _ = find_bank_files([decks])
-        if not files:
-            raise BankSelectionError(f"no banks found in {safe_line(str(decks))}")
-        return files
-    files = []
-    problems = []
-    shipped: dict[str, Path] | None = None
-    for spec in specs:
-        p = Path(spec)
-        shown = safe_line(spec)
-        if p.exists():
-            found, _ = find_bank_files([p])
-            if not found:
-                problems.append(f"{shown}: no bank files (*.yaml) in this folder")
-            files.extend(found)
-            continue
-        direct = decks / f"{spec}.yaml"
-        if direct.is_file():
-            files.append(direct)
-            continue
-        if shipped is None:
-            shipped = _shipped_by_id(decks)
-        if spec in shipped:
-            files.append(shipped[spec])
-        else:
-            names = ", ".join(sorted(shipped)) or "none"
-            problems.append(
-                f"{shown}: not a shipped bank id, a bank file or a folder (shipped banks: {names})"
-            )
-    if problems:
-        raise BankSelectionError("\n".join(problems))
-    unique: dict[Path, Path] = {}
-    for f in files:
-        unique.setdefault(f.resolve(), f)
-    return list(unique.values())
-
-
-def load_banks(files: Sequence[Path | BankFile]) -> list[Bank]:
-    """Load every file (a path, or bytes already read); raises `BankLoadError` with the
-    findings of every file that failed, or `BankSelectionError` when two banks share an id."""
-    banks = load_bank_files(files)
-    try:
-        check_unique_ids(banks)
-    except ValueError as e:
-        raise BankSelectionError(f"{e}: study them separately or give one a new id") from None
-    return banks
-
-
-def open_catalog(files: Sequence[Path], store: ReviewStore) -> BankCatalog:
-    """The banks of these files for a front end. Files whose exact bytes the store synced
-    before are not parsed until studied (`BankCatalog.known`); otherwise every file is
-    loaded and checked now (raising as `load_banks` does)."""
-    read = read_bank_files(files)
-    if read is not None:
-        known = BankCatalog.known(read, store.synced_digests())
-        if known is not None:
-            return known
-    return BankCatalog.of(load_banks(read if read is not None else files))
-
+__all__ = [
+    "BankSelectionError",
+    "has_terminal",
+    "load_banks",
+    "open_catalog",
+    "resolve_bank_files",
+    "run",
+    "utc_now",
+]
 
 NO_TERMINAL = (
     "quiz: no terminal: the full-screen quiz needs one on stdin, stdout and stderr; "

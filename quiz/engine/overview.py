@@ -18,11 +18,24 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from quiz.bank.catalog import BankCatalog, BankEntry
+from quiz.bank.selection import check_unique_ids
 from quiz.engine.schedule import DEFAULT_DESIRED_RETENTION, as_utc
 from quiz.engine.store import BankCounts, ReviewStore
 
 if TYPE_CHECKING:
     from quiz.bank.model import Bank
+
+__all__ = [
+    "DEFAULT_NEW_LIMIT",
+    "DEFAULT_SESSION_SIZE",
+    "BankOverview",
+    "SessionOptions",
+    "bank_overview",
+    "check_unique_ids",
+    "day_start",
+    "new_allowance",
+    "sync_catalog",
+]
 
 DEFAULT_NEW_LIMIT = 20
 DEFAULT_SESSION_SIZE = 20
@@ -84,19 +97,6 @@ def new_allowance(store: ReviewStore, now: datetime, options: SessionOptions, ba
         if r.was_new and r.reviewed_at < end
     )
     return max(0, options.new_limit - used)
-
-
-def check_unique_ids(banks: Sequence[Bank]) -> dict[str, Bank]:
-    """The banks by id; raises ValueError when two share an id."""
-    by_id: dict[str, Bank] = {}
-    for b in banks:
-        if b.id in by_id:
-            raise ValueError(
-                f"two banks share the id '{b.id}' ({by_id[b.id].path} and {b.path}); "
-                "bank ids must be unique"
-            )
-        by_id[b.id] = b
-    return by_id
 
 
 def sync_catalog(store: ReviewStore, catalog: BankCatalog, now: datetime) -> None:

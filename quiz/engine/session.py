@@ -36,13 +36,14 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quiz.bank.model import Bank, Question, QuestionType
 from quiz.bank.order import option_order, review_seed
+from quiz.clock import Clock
 from quiz.engine.overview import (
     DEFAULT_NEW_LIMIT,
     BankOverview,
@@ -87,9 +88,6 @@ __all__ = [
     "day_start",
     "new_allowance",
 ]
-
-#: A clock: returns the current time, timezone-aware (converted to UTC by the session).
-Clock = Callable[[], datetime]
 
 
 class SessionError(Exception):

@@ -537,7 +537,7 @@ async def test_a_restart_lists_known_banks_from_the_store_and_parses_them_to_stu
     # bytes in the store, shows home from it, and parses the bank only to study it.
     from tui_helpers import acknowledge_disclaimer
 
-    from quiz.commands.study import open_catalog
+    from quiz.bank.selection import open_catalog
 
     acknowledge_disclaimer(store)
     bank_file = tmp_path / "sample.yaml"

@@ -54,7 +54,7 @@ LAUNCHER = textwrap.dedent(
     from tui_helpers import acknowledge_disclaimer
 
     from quiz.bank.catalog import BankCatalog, BankEntry, BankFile
-    from quiz.commands.study import utc_now
+    from quiz.clock import utc_now
     from quiz.engine.overview import SessionOptions
     from quiz.engine.paths import default_db_path
     from quiz.engine.store import ReviewStore

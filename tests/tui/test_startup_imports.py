@@ -17,7 +17,7 @@ START_UP = """
 import asyncio, sys
 from datetime import datetime, timezone
 from pathlib import Path
-from quiz.commands.study import open_catalog, resolve_bank_files
+from quiz.bank.selection import open_catalog, resolve_bank_files
 from quiz.engine.overview import SessionOptions
 from quiz.engine.store import ReviewStore
 from quiz.tui.app import create_app

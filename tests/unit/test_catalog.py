@@ -21,7 +21,7 @@ from quiz.bank.catalog import (
 )
 from quiz.bank.findings import BankLoadError
 from quiz.bank.load import load_bank, load_bank_bytes
-from quiz.commands.study import BankSelectionError, open_catalog
+from quiz.bank.selection import BankSelectionError, open_catalog
 from quiz.engine.overview import bank_overview
 from quiz.engine.store import _SCHEMA_1, SCHEMA_VERSION, ReviewStore
 
@@ -165,7 +165,7 @@ def test_the_usual_start_imports_no_yaml_and_no_bank_model(bank_file: Path, tmp_
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from quiz.commands.study import open_catalog
+from quiz.bank.selection import open_catalog
 from quiz.engine.overview import bank_overview
 from quiz.engine.store import ReviewStore
 
