@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write an empty spreadsheet with the header rows and one example per type",
     )
 
+    from quiz.commands.accounts import add_parser as add_accounts
+    from quiz.commands.serve import add_parser as add_serve
+
+    add_serve(sub)
+    add_accounts(sub)
+
     return parser
 
 

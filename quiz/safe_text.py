@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 #: Characters a terminal may act on (besides newline and tab, which text may hold):
 #: C0 controls, DEL, C1 controls, bidirectional embeddings/overrides/isolates, surrogates.
@@ -127,3 +128,21 @@ __all__ = [
     "safe_text",
     "unsafe_characters",
 ]
+
+
+def link_url(url: str | None) -> str | None:
+    """`url` when it is a web address a page or card may link to (http or https, with a
+    host, no spaces or control characters), else None. Used by the Anki export and the web
+    front end, so that a bank's `url: javascript:...` never becomes a link."""
+    if not url:
+        return None
+    url = url.strip()
+    if len(url) > 2000 or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from quiz.bank.model import QuestionType
+from quiz.bank.model import ClozeSpan, QuestionType, cloze_replace
 from quiz.engine.grading import ChoiceAnswer, SelfRating, TextAnswer, TrueFalseAnswer
 from quiz.engine.schedule import format_interval
 from quiz.engine.session import Result, StudyItem, Summary
@@ -123,6 +123,25 @@ def progress(item: StudyItem) -> str:
 def progress_title(item: StudyItem) -> str:
     """ "Question 3 of 20 · <bank title>"."""
     return f"{progress(item)} · {item.bank.title}"
+
+
+def cloze_prompt(item: StudyItem) -> str:
+    """The cloze sentence with its blanks hidden; numbered "[1: …]" when there are several,
+    so that each answer field can say which blank it fills."""
+    if item.blank_count <= 1:
+        return item.prompt
+    counter = iter(range(1, item.blank_count + 1))
+
+    def mask(span: ClozeSpan) -> str:
+        n = next(counter)
+        return f"[{n}: {span.hint}]" if span.hint else f"[{n}: …]"
+
+    return cloze_replace(item.question.prompt, mask)
+
+
+def blank_label(n: int, count: int) -> str:
+    """The label of the n-th (1-based) answer field of a cloze item."""
+    return f"Blank {n} of {count}" if count > 1 else "The missing word(s)"
 
 
 def item_tags(item: StudyItem) -> list[str]:
@@ -257,15 +276,44 @@ def edited_notice(report: SyncReport) -> str | None:
     return f"{n} {what} updated in {report.bank_id} since you last saw them."
 
 
-def nothing_to_study(n_banks: int, practice: bool, next_due: datetime | None, now: datetime) -> str:
-    """Why a session could not start."""
+def home_mode(practice: bool, new_today: int) -> str:
+    """The home screen's line about the study mode and today's new questions."""
+    if practice:
+        return (
+            "Mode: practice. Go over every question; nothing is saved and your "
+            "schedule stays as it is."
+        )
+    new_text = (
+        f"New questions today: up to {new_today}."
+        if new_today
+        else "Today's new questions are done."
+    )
+    return f"Mode: study. Your answers decide when each question comes back. {new_text}"
+
+
+#: what the home screen's counts mean
+COUNTS_LEGEND = (
+    "Due now: ready for review.  New: not seen yet.  Mastered: remembered for 3 weeks or more."
+)
+
+
+def nothing_to_study(
+    n_banks: int,
+    practice: bool,
+    next_due: datetime | None,
+    now: datetime,
+    *,
+    how_to_practise: str = "Press p for practice mode",
+) -> str:
+    """Why a session could not start (`how_to_practise`: how this front end turns practice
+    mode on)."""
     which = "these banks" if n_banks > 1 else "this bank"
     if practice:
         return f"There are no questions in {which}."
     text = f"Nothing is due in {which} right now, and today's new items are done."
     if next_due is not None:
         text += f" The next review is due {when(next_due, now)}."
-    return text + " Press p for practice mode to go over every item anyway."
+    return text + f" {how_to_practise} to go over every item anyway."
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,3 +367,69 @@ def summary_words(s: Summary, now: datetime) -> SummaryWords:
         red_flags=red,
         closing=closing,
     )
+
+
+# -- statistics -----------------------------------------------------------------------------
+
+
+def stats_overview(
+    due_now: int,
+    reviews_total: int,
+    reviews_today: int,
+    retention: float | None,
+    retention_reviews: int,
+    estimated_knowledge: float,
+) -> list[str]:
+    """The statistics' headline numbers in words, one sentence a line."""
+    lines = [f"Due now: {due_now}.  Answers so far: {reviews_total} ({reviews_today} today)."]
+    if retention is None:
+        lines.append("Retention: not measured yet (it needs answers on items you have learned).")
+    else:
+        lines.append(
+            f"Retention: {retention:.0%} right on items you had learned "
+            f"({plural(retention_reviews, 'answer')})."
+        )
+    lines.append(
+        f"Estimated knowledge: about {estimated_knowledge:.0f} items you would recall now."
+    )
+    return lines
+
+
+def forecast_words(forecast: tuple[int, ...]) -> str:
+    """The due forecast's key numbers, so that a chart is not the only way to read it."""
+    total = sum(forecast)
+    if not total:
+        return "Nothing is scheduled in the next 30 days yet."
+    busiest = max(range(len(forecast)), key=lambda i: forecast[i])
+    return (
+        f"{plural(total, 'review')} in the next 30 days; "
+        f"the busiest day is {day_words(busiest)} ({forecast[busiest]})."
+    )
+
+
+def history_words(per_day: tuple[int, ...]) -> str:
+    """The review history's key numbers in words."""
+    total = sum(per_day)
+    if not total:
+        return "No answers in the last 30 days yet."
+    days = sum(1 for n in per_day if n)
+    return f"{plural(total, 'answer')} on {plural(days, 'day')} in the last 30 days."
+
+
+def day_words(offset: int) -> str:
+    """A day relative to today: "today", "tomorrow", "in 3 days", "yesterday", "3 days ago"."""
+    if offset == 0:
+        return "today"
+    if offset == 1:
+        return "tomorrow"
+    if offset == -1:
+        return "yesterday"
+    return f"in {offset} days" if offset > 0 else f"{-offset} days ago"
+
+
+LEECH_NONE = "None. (A leech is not your fault: it often means the wording is hard.)"
+
+
+def leech_words(bank_title: str, lapses: int, reps: int) -> str:
+    """One leech's line under its prompt."""
+    return f"{bank_title}: forgotten {lapses} times in {reps} answers"

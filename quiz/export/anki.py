@@ -50,6 +50,7 @@ from quiz.export.anki_ledger import Ledger, LedgerChanges, LedgerUpdate, TypeCha
 from quiz.export.anki_order import balanced_option_orders, study_positions
 from quiz.export.atomic_file import write_atomically
 from quiz.export.htmltext import escape_cloze, escape_text
+from quiz.safe_text import link_url
 
 #: The parent deck of every exported bank.
 PARENT_DECK = "Patient education"
@@ -274,23 +275,6 @@ def section_title(section: str) -> str | None:
     """The section's heading, or None for a placeholder ("body")."""
     s = section.strip()
     return None if _placeholder(s) or s.lower() in _PLACEHOLDER_SECTIONS else s
-
-
-def link_url(url: str | None) -> str | None:
-    """`url` when it is a web address a card may link to (http or https, with a host, no
-    spaces or control characters), else None."""
-    if not url:
-        return None
-    url = url.strip()
-    if len(url) > 2000 or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
 
 
 def citation_html(bank: Bank, q: Question) -> str:
