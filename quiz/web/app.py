@@ -215,7 +215,13 @@ class QuizWeb:
         ]
         return Starlette(
             routes=routes,
-            middleware=[Middleware(SecurityMiddleware, max_body=self.config.max_body)],
+            middleware=[
+                Middleware(
+                    SecurityMiddleware,
+                    max_body=self.config.max_body,
+                    error_page=self._refusal_page,
+                )
+            ],
             exception_handlers={
                 HTTPException: self._http_error,
                 BodyTooLarge: self._too_large,
@@ -769,6 +775,14 @@ class QuizWeb:
         return self.error_page(
             request, exc.status_code, "Something went wrong", "The request could not be handled."
         )
+
+    def _refusal_page(self, status: int) -> bytes:
+        """The page of a request the security middleware refuses before any route."""
+        heading, message = {
+            403: ("This form has expired", "It came from another site, so nothing was changed."),
+            413: ("Too much text", "What was sent is too long. Nothing was changed."),
+        }.get(status, ("Something went wrong", "The request could not be read."))
+        return bytes(self.error_page(None, status, heading, message).body)
 
     async def _too_large(self, request: Request, exc: Exception) -> Response:
         return self.error_page(

@@ -66,9 +66,16 @@ class BodyTooLarge(Exception):
 class SecurityMiddleware:
     """Headers on every response, the body cap, and the cross-site form check."""
 
-    def __init__(self, app: ASGIApp, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int = DEFAULT_MAX_BODY,
+        error_page: Callable[[int], bytes] | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        #: the friendly page for a status this middleware sends itself (403, 400, 413)
+        self.error_page = error_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,17 +94,17 @@ class SecurityMiddleware:
 
         headers = dict(scope.get("headers", []))
         if scope.get("method") == "POST" and not same_origin(headers):
-            await _plain(send_with_headers, 403, "Forbidden: a form from another site.")
+            await self._refuse(send_with_headers, 403)
             return
         length = headers.get(b"content-length")
         if length is not None:
             try:
                 too_big = int(length) > self.max_body
             except ValueError:
-                await _plain(send_with_headers, 400, "Bad request.")
+                await self._refuse(send_with_headers, 400)
                 return
             if too_big:
-                await _plain(send_with_headers, 413, "The request is too large.")
+                await self._refuse(send_with_headers, 413)
                 return
         received = 0
 
@@ -112,20 +119,26 @@ class SecurityMiddleware:
 
         await self.app(scope, capped_receive, send_with_headers)
 
+    async def _refuse(self, send: Send, status: int) -> None:
+        if self.error_page is not None:
+            body, kind = self.error_page(status), b"text/html; charset=utf-8"
+        else:
+            body, kind = _PLAIN.get(status, "Refused.").encode(), b"text/plain; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
-async def _plain(send: Send, status: int, text: str) -> None:
-    body = text.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+
+_PLAIN = {
+    400: "Bad request.",
+    403: "Forbidden: a form from another site.",
+    413: "The request is too large.",
+}
 
 
 def same_origin(headers: dict[bytes, bytes]) -> bool:
