@@ -6,7 +6,8 @@
   names another site (403).
 - The headers: a strict Content-Security-Policy (only this site's own style sheet and
   script, no inline script or style, no framing, forms post only here), `X-Frame-Options:
-  DENY` for old browsers, `nosniff`, no referrer (the one-time link must not leak), pages
+  DENY` for old browsers, `nosniff`, no referrer to other sites (the one-time link must
+  not leak), pages
   never cached (they hold a learner's health questions), and HSTS over HTTPS.
 - CSRF: every form carries `csrf_token(secret, sid)`, an HMAC of the browser's session id;
   `check_csrf` compares it in constant time.
@@ -40,7 +41,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("content-security-policy", CSP),
     ("x-frame-options", "DENY"),
     ("x-content-type-options", "nosniff"),
-    ("referrer-policy", "no-referrer"),
+    ("referrer-policy", "same-origin"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cross-origin-resource-policy", "same-origin"),
     ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"),
@@ -142,16 +143,16 @@ _PLAIN = {
 
 
 def same_origin(headers: dict[bytes, bytes]) -> bool:
-    """A post is from this site: its `Origin` (when the browser sends one) names the host the
-    request was sent to, and `Sec-Fetch-Site` (when sent) does not say cross-site."""
+    """A post is from this site, as far as the browser says: `Sec-Fetch-Site` (sent by every
+    current browser) is same-origin (or none: typed by the user), else `Origin`, when sent
+    and not "null", names the host the request was sent to. The CSRF token is the defence
+    that does not depend on what the browser sends; this refuses cross-site posts early."""
     site = headers.get(b"sec-fetch-site")
-    if site is not None and site not in (b"same-origin", b"none"):
-        return False
+    if site is not None:
+        return site in (b"same-origin", b"none")
     origin = headers.get(b"origin")
-    if origin is None:
+    if origin is None or origin == b"null":
         return True
-    if origin == b"null":
-        return False
     host = headers.get(b"x-forwarded-host") or headers.get(b"host") or b""
     try:
         netloc = urlsplit(origin.decode("latin-1")).netloc

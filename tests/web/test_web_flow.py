@@ -151,7 +151,7 @@ def test_red_flag_feedback_puts_what_to_do_right_after_the_verdict(
     html = page.html
     verdict = html.index('id="verdict"')
     action = html.index('class="action"')
-    question = html.index('class="question"')
+    question = html.index('class="asked"')
     assert verdict < action < question
     assert "What to do" in page.main and "See your doctor if you notice weakness" in page.main
     assert "autofocus" in html[verdict - 200 : verdict + 200]

@@ -55,7 +55,7 @@ def test_strict_csp_and_no_framing_on_every_response(learner: Learner) -> None:
         assert r.headers["content-security-policy"] == CSP, path
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["x-content-type-options"] == "nosniff"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
     assert learner.client.get("/").headers["cache-control"] == "no-store"
 
 
