@@ -394,7 +394,7 @@ def test_stats_has_words_charts_and_data_tables(learner: Learner, web: QuizWeb) 
     assert page.status == 200
     assert "Answers so far: 12 (12 today)" in page.main
     assert page.html.count('role="img"') == 2
-    assert page.html.count("<caption>") == 3
+    assert page.html.count("<caption") == 3
     assert "Due in the next 30 days" in page.main and "Answers in the last 30 days" in page.main
     assert "Sample bank" in page.main
     assert re.search(r"<th scope=\"row\">today</th><td>12</td>", page.html)
