@@ -652,6 +652,9 @@ class QuizWeb:
             assert self.token is not None
             given = request.query_params.get("token")
             if given is None:
+                signed_in, _ = self.identify(request)
+                if signed_in is not None and signed_in.learner is not None:
+                    return RedirectResponse("/", status_code=303)
                 return self.render(request, "login_token.html", title="Sign in", state="none")
             key = f"ip:{_client(request)}"
             wait = self.limiter.retry_after([key])
