@@ -41,6 +41,7 @@ from quiz.bank.catalog import BankCatalog
 from quiz.bank.discover import DISCLAIMER_META_KEY, disclaimer_digest, disclaimer_text
 from quiz.bank.model import Bank, QuestionType
 from quiz.clock import Clock, utc_now
+from quiz.engine.faults import StoreFault
 from quiz.engine.grading import (
     Answer,
     AnswerError,
@@ -91,6 +92,14 @@ from quiz.wording import (
 )
 
 log = logging.getLogger("quiz.web")
+
+#: after a store fault the learner may retry (`StoreFault.hint` names the terminal's keys)
+WEB_RETRY_HINT = "Press Check to try again: every answer before this one is saved."
+#: after damage found while answering: the next page reopens and repairs the store
+WEB_REPAIR_HINT = (
+    "Go back to the start page: your progress file will be repaired, and every answer it "
+    "still holds will be kept."
+)
 
 HERE = Path(__file__).resolve().parent
 AuthMode = Literal["token", "accounts", "header"]
@@ -369,6 +378,11 @@ class QuizWeb:
 
             try:
                 response = await run_in_threadpool(work)
+            except StoreFault as e:
+                log.error("progress store of %s: %s", name, e)
+                return self.error_page(
+                    request, 503, "Your progress could not be saved", e.start_message
+                )
             except StoreError as e:
                 log.error("progress store of %s: %s", name, e)
                 return self.error_page(
@@ -459,8 +473,12 @@ class QuizWeb:
             ctx.learner.notify("Choose one of the banks listed.", error=True)
             return RedirectResponse("/", status_code=303)
         options = dataclasses.replace(self.config.options, practice=practice)
-        session = StudySession(banks, ctx.store, self.config.now, options)
-        item = session.next_item()
+        try:
+            session = StudySession(banks, ctx.store, self.config.now, options)
+            item = session.next_item()
+        except StoreFault as e:
+            ctx.learner.notify(e.start_message, error=True)
+            return RedirectResponse("/", status_code=303)
         if item is None:
             next_due = None if practice else session.summary().next_due
             text = nothing_to_study(
@@ -539,6 +557,19 @@ class QuizWeb:
             result = session.submit(answer, unsure=unsure)
         except AnswerError as e:
             return self.question(ctx, error=f"{e}. Please try again.", status=422)
+        except StoreFault as e:
+            log.error("progress store of %s: %s", ctx.learner.name, e)
+            if e.can_retry:
+                # the answer was rolled back: the same page again, ready to send once more
+                return self.question(ctx, error=f"{e.learner_message} {WEB_RETRY_HINT}", status=503)
+            # damaged: close the store; the next page reopens (and repairs) it
+            ctx.learner.close()
+            return self.error_page(
+                ctx.request,
+                503,
+                "Your answer was not saved",
+                f"{e.learner_message} {WEB_REPAIR_HINT}",
+            )
         live.last = result
         live.phase = "feedback"
         return RedirectResponse("/study/feedback", status_code=303)
@@ -582,6 +613,9 @@ class QuizWeb:
             item = session.undo()
         except UndoConflictError as e:
             ctx.learner.notify(f"That answer cannot be taken back: {e}", error=True)
+            return self._goto(live)
+        except StoreFault as e:
+            ctx.learner.notify(f"{e.undo_message} {e.hint}", error=True)
             return self._goto(live)
         if item is not None:
             live.phase = "question"

@@ -409,3 +409,56 @@ def test_help_page(learner: Learner) -> None:
 def test_token_is_a_fixed_string_only_in_tests(tmp_path: Path) -> None:
     web = make_web(tmp_path, token=None)
     assert web.token is not None and web.token.token != TOKEN and len(web.token.token) >= 40
+
+
+# -- store faults: the learner's words, and nothing half-saved ------------------------------
+
+
+def test_a_full_disk_keeps_the_question_and_the_answer_can_be_sent_again(
+    learner: Learner, web: QuizWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.engine.faults import DiskFullError
+    from quiz.engine.session import StudySession
+
+    page = learner.start()
+    item = current_item(web)
+    real = StudySession.submit
+    calls = {"n": 0}
+
+    def full_once(self: StudySession, *args: object, **kw: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise DiskFullError("test")
+        return real(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StudySession, "submit", full_once)
+    page = learner.post("/study/answer", answer_fields(item, True))
+    assert page.status == 503 and page.path == "/study/answer"  # the page sent again
+    assert "Your disk is full: this answer was not saved." in page.main
+    assert "Press Check to try again" in page.main
+    assert reviews(web) == 0
+    page = learner.post("/study/answer", answer_fields(current_item(web), True))
+    assert page.path == "/study/feedback"
+    assert reviews(web) == 1
+
+
+def test_damage_found_while_answering_closes_the_store_for_repair(
+    learner: Learner, web: QuizWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.engine.faults import StoreDamagedError
+    from quiz.engine.session import StudySession
+
+    learner.start()
+    item = current_item(web)
+
+    def damaged(self: StudySession, *args: object, **kw: object) -> object:
+        raise StoreDamagedError("test")
+
+    monkeypatch.setattr(StudySession, "submit", damaged)
+    page = learner.post("/study/answer", answer_fields(item, True))
+    assert page.status == 503
+    assert "Your progress file is damaged: this answer was not saved." in page.main
+    assert "will be repaired" in page.main and "Traceback" not in page.html
+    assert web.registry._learners["local"].store is None  # closed; reopened on the next page
+    monkeypatch.undo()
+    assert learner.get("/").status == 200
