@@ -317,7 +317,7 @@ class PlainStudy:
         self.say()
         self._emit(self._style(f"{progress(item)}: ", "1") + safe_text(" · ".join(tags)))
         self.say(item.prompt)
-        self.say(INSTRUCTION[item.type])
+        self.say(INSTRUCTION[item.type.value])
         for n, text in enumerate(item.options, start=1):
             self.say(f"  {n}. {text}")
 

@@ -13,32 +13,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from quiz.bank.model import ClozeSpan, QuestionType, cloze_replace
-from quiz.engine.grading import ChoiceAnswer, SelfRating, TextAnswer, TrueFalseAnswer
 from quiz.engine.schedule import format_interval
-from quiz.engine.session import Result, StudyItem, Summary
-from quiz.engine.store import SyncReport
+
+if TYPE_CHECKING:
+    # The home and stats screens use this module on the app's usual start, which loads
+    # neither the bank model nor the session: the names below are imported where they are
+    # needed at run time.
+    from quiz.bank.model import ClozeSpan
+    from quiz.engine.session import Result, StudyItem, Summary
+    from quiz.engine.store import SyncReport
 
 RIGHT_MARK = "✓"
 WRONG_MARK = "✗"
 
 #: what each self-grade means, in the learner's words
 GRADE_MEANING = {
-    SelfRating.AGAIN: "I did not remember",
-    SelfRating.HARD: "I remembered, with effort",
-    SelfRating.GOOD: "I remembered",
-    SelfRating.EASY: "I knew it at once",
+    1: "I did not remember",  # keyed by FSRS rating (a SelfRating is an int)
+    2: "I remembered, with effort",
+    3: "I remembered",
+    4: "I knew it at once",
 }
 
 #: the one-line instruction of each question type
 INSTRUCTION = {
-    QuestionType.SINGLE: "Choose one answer.",
-    QuestionType.MULTI: "Choose all that apply.",
-    QuestionType.TRUE_FALSE: "True or false?",
-    QuestionType.CLOZE: "Fill in the blank.",
-    QuestionType.TYPED: "Type your answer.",
-    QuestionType.FLASHCARD: "Flashcard: think of the answer first.",
+    "single": "Choose one answer.",  # keyed by QuestionType value: INSTRUCTION[t.value]
+    "multi": "Choose all that apply.",
+    "true_false": "True or false?",
+    "cloze": "Fill in the blank.",
+    "typed": "Type your answer.",
+    "flashcard": "Flashcard: think of the answer first.",
 }
 
 #: labels of an option's `why`: the front end says whether the explanation is of a right
@@ -128,6 +133,8 @@ def progress_title(item: StudyItem) -> str:
 def cloze_prompt(item: StudyItem) -> str:
     """The cloze sentence with its blanks hidden; numbered "[1: …]" when there are several,
     so that each answer field can say which blank it fills."""
+    from quiz.bank.model import cloze_replace
+
     if item.blank_count <= 1:
         return item.prompt
     counter = iter(range(1, item.blank_count + 1))
@@ -161,7 +168,7 @@ def item_tags(item: StudyItem) -> list[str]:
 
 def verdict(result: Result) -> Line:
     """The verdict in words (with a mark for visual front ends)."""
-    if result.item.type is QuestionType.FLASHCARD:
+    if result.item.type.value == "flashcard":
         text = f"You graded this one {result.rating.label}: {GRADE_MEANING[result.rating]}."
         return Line("verdict", text, tone=Tone.GRADED)
     if result.correct:
@@ -188,6 +195,9 @@ def _verdict_word(correct: bool) -> tuple[str, str, Tone]:
 
 def answer_lines(result: Result) -> list[Line]:
     """What the learner gave and the right answer, with each option's why, labelled."""
+    from quiz.bank.model import QuestionType
+    from quiz.engine.grading import ChoiceAnswer, TextAnswer, TrueFalseAnswer
+
     r = result
     t = r.item.type
     lines: list[Line] = []
@@ -242,7 +252,7 @@ def feedback_lines(result: Result, *, with_question: bool = True) -> list[Line]:
         lines.append(Line("action", r.action, "What to do: ", Tone.ACTION))
     if with_question:
         q = r.item.question
-        text = q.cloze_revealed() if q.type is QuestionType.CLOZE else r.item.prompt
+        text = q.cloze_revealed() if q.type.value == "cloze" else r.item.prompt
         lines.append(Line("question", text))
     lines.extend(answer_lines(r))
     lines.append(Line("explanation", r.explanation, "Explanation: "))

@@ -152,7 +152,7 @@ def question_view(item: StudyItem, answered: int) -> dict[str, Any]:
         "progress": progress(item),
         "bank_title": item.bank.title,
         "tags": [tag for tag in item_tags(item) if tag != "practice"],
-        "instruction": INSTRUCTION[t],
+        "instruction": INSTRUCTION[t.value],
         "prompt": cloze_prompt(item) if t is QuestionType.CLOZE else item.prompt,
         "type": t.value,
         "options": list(enumerate(item.options, start=1)),

@@ -23,6 +23,7 @@ from quiz.tui.widgets.banklist import BankList, BankRow
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import literal
 from quiz.tui.widgets.topbar import TopBar
+from quiz.wording import COUNTS_LEGEND, home_mode
 
 ALL_BANKS = "__all__"
 APP_TITLE = "Muscle twitching: learn the facts"
@@ -69,11 +70,7 @@ class HomeScreen(Screen[None]):
         )
         yield BankList(rows, id="home-banks")
         yield Static(mode, id="home-mode")
-        yield Static(
-            "Due now: ready for review.  New: not seen yet.  "
-            "Mastered: remembered for 3 weeks or more.",
-            id="home-legend",
-        )
+        yield Static(COUNTS_LEGEND, id="home-legend")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -113,22 +110,12 @@ class HomeScreen(Screen[None]):
     def _mode(self) -> tuple[Content, str]:
         """The mode line (literal text) and the top bar's tag for the current mode."""
         new_today = sum(o.new_today for o in self.overviews)
+        mode = home_mode(self.practice, new_today)
         if self.practice:
-            mode = (
-                "Mode: practice. Go over every question; nothing is saved and your "
-                "schedule stays as it is. (p: back to study mode)"
-            )
+            mode += " (p: back to study mode)"
             tag = "practice"
         else:
-            new_text = (
-                f"New questions today: up to {new_today}."
-                if new_today
-                else "Today's new questions are done."
-            )
-            mode = (
-                "Mode: study. Your answers decide when each question comes back. "
-                f"{new_text} (p: practice mode)"
-            )
+            mode += " (p: practice mode)"
             tag = ""
         return literal(mode), tag
 

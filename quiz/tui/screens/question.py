@@ -25,7 +25,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from quiz.bank.model import ClozeSpan, QuestionType, cloze_replace
+from quiz.bank.model import QuestionType
 from quiz.engine.grading import (
     Answer,
     ChoiceAnswer,
@@ -43,23 +43,9 @@ from quiz.tui.widgets.choices import ChoiceList
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import assemble, labelled, literal
 from quiz.tui.widgets.topbar import TopBar
-from quiz.wording import GRADE_MEANING, INSTRUCTION, progress_title
+from quiz.wording import GRADE_MEANING, INSTRUCTION, cloze_prompt, progress_title
 
 _CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUE_FALSE)
-
-
-def cloze_prompt(item: StudyItem) -> str:
-    """The cloze sentence with its blanks hidden; numbered "[1 …]" when there are several."""
-    deletions = item.blank_count
-    if deletions <= 1:
-        return item.prompt
-    counter = iter(range(1, deletions + 1))
-
-    def mask(span: ClozeSpan) -> str:
-        n = next(counter)
-        return f"[{n}: {span.hint}]" if span.hint else f"[{n}: …]"
-
-    return cloze_replace(item.question.prompt, mask)
 
 
 class QuestionScreen(LeavingScreen):
@@ -158,7 +144,7 @@ class QuestionScreen(LeavingScreen):
             tags.append("new")
         yield TopBar(progress_title(item), " · ".join(tags), id="topbar")
         with VerticalScroll(id="q-body", classes="page"):
-            yield Static(INSTRUCTION[item.type], id="q-kind")
+            yield Static(INSTRUCTION[item.type.value], id="q-kind")
             prompt = cloze_prompt(item) if item.type is QuestionType.CLOZE else item.prompt
             yield Static(literal(prompt), id="q-prompt")
             if item.edited:

@@ -22,55 +22,31 @@ from quiz.tui.widgets.barchart import BarChart
 from quiz.tui.widgets.keybar import KeyBar
 from quiz.tui.widgets.text import assemble, fit, literal
 from quiz.tui.widgets.topbar import TopBar
+from quiz.wording import (
+    LEECH_NONE,
+    forecast_words,
+    history_words,
+    leech_words,
+    stats_overview,
+)
 
 BAR_WIDTH = 10
 BANK_TITLE_WIDTH = 32
 
 
-def plural(n: int, word: str) -> str:
-    """ "1 item", "2 items"."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def overview_text(stats: Stats) -> str:
-    """The headline numbers in words."""
+    """The headline numbers in words (`quiz.wording`, shared with the web)."""
     today = stats.reviews_per_day[-1] if stats.reviews_per_day else 0
-    lines = [
-        f"Due now: {stats.due_now}.  Answers so far: {stats.reviews_total} ({today} today).",
-    ]
-    if stats.retention is None:
-        lines.append("Retention: not measured yet (it needs answers on items you have learned).")
-    else:
-        lines.append(
-            f"Retention: {stats.retention:.0%} right on items you had learned "
-            f"({plural(stats.retention_reviews, 'answer')})."
+    return "\n".join(
+        stats_overview(
+            stats.due_now,
+            stats.reviews_total,
+            today,
+            stats.retention,
+            stats.retention_reviews,
+            stats.estimated_knowledge,
         )
-    lines.append(
-        f"Estimated knowledge: about {stats.estimated_knowledge:.0f} items you would recall now."
     )
-    return "\n".join(lines)
-
-
-def forecast_words(forecast: tuple[int, ...]) -> str:
-    """The forecast's key numbers, so the chart is not the only way to read it."""
-    total = sum(forecast)
-    if not total:
-        return "Nothing is scheduled in the next 30 days yet."
-    busiest = max(range(len(forecast)), key=lambda i: forecast[i])
-    day = "today" if busiest == 0 else ("tomorrow" if busiest == 1 else f"in {busiest} days")
-    return (
-        f"{plural(total, 'review')} in the next 30 days; "
-        f"the busiest day is {day} ({forecast[busiest]})."
-    )
-
-
-def history_words(per_day: tuple[int, ...]) -> str:
-    """The review history's key numbers in words."""
-    total = sum(per_day)
-    if not total:
-        return "No answers in the last 30 days yet."
-    days = sum(1 for n in per_day if n)
-    return f"{plural(total, 'answer')} on {plural(days, 'day')} in the last 30 days."
 
 
 def bank_lines(banks: tuple[BankCounts, ...]) -> str:
@@ -141,7 +117,7 @@ class StatsScreen(Screen[None]):
 
     def _leech_content(self) -> Content:
         if not self.stats.leeches:
-            return literal("None. (A leech is not your fault: it often means the wording is hard.)")
+            return literal(LEECH_NONE)
         parts: list[str | tuple[str, str]] = []
         try:
             by_id = {b.id: b for b in self.context.catalog.banks()}
@@ -160,7 +136,7 @@ class StatsScreen(Screen[None]):
                     prompt = question.cloze_masked() if cloze else question.prompt
             title = bank.title if bank is not None else x.bank_id
             parts.append(f"• {prompt}\n")
-            parts.append((f"  {title}: forgotten {x.lapses} times in {x.reps} answers\n", "dim"))
+            parts.append((f"  {leech_words(title, x.lapses, x.reps)}\n", "dim"))
         return assemble(*parts).rstrip()
 
     def on_mount(self) -> None:
