@@ -187,7 +187,7 @@ TEMPLATE = r"""
   )[
     #text(size: base * 1.3, weight: "bold", fill: red)[#d.actions_heading]
     #v(0.2em)
-    #list(..d.actions.map(a => [#a]))
+    #list(..d.actions.map(a => block(breakable: false)[#a]))
   ]
 }
 
