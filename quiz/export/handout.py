@@ -83,6 +83,53 @@ def _citation(bank: Bank, source_id: str) -> str:
     return text
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+#: how a step of an action starts; any other sentence belongs to the step before it
+#: ("Do not wait.", "One example is ...")
+_STEP_STARTS = ("call ", "get ", "see ", "also ")
+#: an "Also ..." step said on its own, as it stands in the leaflet's list
+_ALSO = {
+    "also call now ": "Call emergency services now ",
+    "also get ": "Get ",
+    "also see ": "See ",
+}
+
+
+def _sentences(text: str) -> list[str]:
+    """An action's steps, each on its own: the red-flag actions repeat the same steps
+    ("Call emergency services now if ..."), and a leaflet says each step once. A sentence
+    that does not start a step stays with the step before it; "Also call now if ..." is
+    said as "Call emergency services now if ..." so that the same step is not listed
+    twice."""
+    steps: list[str] = []
+    for part in _SENTENCE_END.split(text.strip()):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        lower = part.casefold()
+        if steps and not lower.startswith(_STEP_STARTS):
+            steps[-1] += " " + part
+            continue
+        for also, plain in _ALSO.items():
+            if lower.startswith(also):
+                part = plain + part[len(also) :]
+                break
+        steps.append(part)
+    return steps
+
+
+def _urgency(sentence: str) -> int:
+    """Most urgent first: emergency services, then the same day, then the rest."""
+    lower = sentence.casefold()
+    if "emergency" in lower:
+        return 0
+    if "same day" in lower:
+        return 1
+    return 2
+
+
 def build_handout(banks: Sequence[Bank], options: ExportOptions) -> Handout:
     """The handout of `banks`."""
     from quiz.bank.discover import disclaimer_text
@@ -100,7 +147,8 @@ def build_handout(banks: Sequence[Bank], options: ExportOptions) -> Handout:
                 sources.setdefault(_norm(citation), citation)
         for q in bank.questions:
             if q.red_flag and q.action:
-                actions.setdefault(_norm(q.action), q.action)
+                for sentence in _sentences(q.action):
+                    actions.setdefault(_norm(sentence), sentence)
             sentence = " ".join(fact(q).split())
             heading = humanize_topic(q.topics[0]) if q.topics else "Key facts"
             if _norm(sentence) not in seen:
@@ -137,7 +185,7 @@ def build_handout(banks: Sequence[Bank], options: ExportOptions) -> Handout:
         title=title,
         subtitle=subtitle,
         language=language,
-        actions=list(actions.values()),
+        actions=sorted(actions.values(), key=_urgency),  # stable: file order within a level
         sections=list(sections.items()),
         sources=list(sources.values()),
         disclaimer=disclaimer,

@@ -43,12 +43,24 @@ def _pdftotext(pdf: Path) -> str:
 
 
 def _actions(paths: list[Path]) -> list[str]:
-    return [
-        " ".join(q.action.split())
-        for p in paths
-        for q in load_bank(p).questions
-        if q.red_flag and q.action
-    ]
+    """Every sentence of every red-flag action (the handout says each step once, and an
+    "Also call now if ..." as "Call emergency services now if ...")."""
+    out: list[str] = []
+    for p in paths:
+        for q in load_bank(p).questions:
+            if q.red_flag and q.action:
+                for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", q.action.strip()):
+                    words = " ".join(sentence.split())
+                    for also, plain in (
+                        ("Also call now ", "Call emergency services now "),
+                        ("Also get ", "Get "),
+                        ("Also see ", "See "),
+                    ):
+                        if words.startswith(also):
+                            words = plain + words[len(also) :]
+                    if words not in out:
+                        out.append(words)
+    return out
 
 
 def _pgm_pages(pdf: Path, folder: Path, dpi: int = 40) -> list[tuple[int, int, bytes]]:
@@ -90,8 +102,14 @@ def test_handout_pdf_of_the_shipped_banks(tmp_path: Path, large: bool) -> None:
     text = _words(_pdftotext(pdf))
     for action in _actions(SHIPPED):
         assert action in text, action
-    # red-flag actions come first, before the facts
+    # red-flag actions come first, before the facts, the most urgent step first
     assert text.index("Get medical help if") < text.index(_actions(SHIPPED)[0])
+    first = {
+        level: min(text.index(a) for a in _actions(SHIPPED) if a.startswith(level))
+        for level in ("Call emergency services now", "Get medical help the same day", "See ")
+    }
+    assert first["Call emergency services now"] < first["Get medical help the same day"]
+    assert first["Get medical help the same day"] < first["See "]
     assert "Where these facts come from" in text
     assert "Teach-back" in text
     assert "https://example.org/s" in text
