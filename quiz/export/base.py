@@ -10,13 +10,12 @@ module, never each other; `quiz.export.formats` is the one table that lists them
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+
+from quiz.export import atomic_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,37 +49,15 @@ def xml_safe(text: str) -> str:
 
 
 def write_atomically(out: Path, data: bytes) -> None:
-    """Write `data` to `out` whole or not at all.
+    """Write `data` to `out` whole or not at all (`quiz.export.atomic_file`: beside `out`,
+    then renamed over it; a new file gets the umask's permissions, a replaced one keeps
+    its own). Raises OSError when the folder cannot be written or `out` exists and is
+    not a regular file."""
 
-    The bytes go to a file beside `out` that is then renamed over it, so a reader never
-    sees half a file and an interrupted export leaves the old one. A new file gets the
-    permissions the umask allows; a replaced file keeps its own. Raises OSError when the
-    folder cannot be written or `out` exists and is not a regular file.
-    """
-    out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        mode = os.stat(out).st_mode
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        permissions = 0o666 & ~umask
-    else:
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EEXIST, "exists and is not a regular file", str(out))
-        permissions = stat.S_IMODE(mode)
-    fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(partial, permissions)
-        os.replace(partial, out)
-    except BaseException:
-        try:
-            os.unlink(partial)
-        except FileNotFoundError:
-            pass
-        raise
+    def write(f: BinaryIO) -> None:
+        f.write(data)
+
+    atomic_file.write_atomically(out, write)
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
@@ -117,6 +94,10 @@ def html_text(text: str, *, strip: bool = True) -> str:
         .replace("$", "&#36;")
     )
     return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+#: the Moodle category every exported bank sits under (Moodle XML and GIFT)
+MOODLE_PARENT_CATEGORY = "Patient education"
 
 
 def moodle_category(*names: str) -> str:

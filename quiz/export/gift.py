@@ -26,6 +26,7 @@ from pathlib import Path
 from quiz.bank.model import Bank, Question, QuestionType, cloze_spans
 from quiz.export.base import (
     MOODLE_GRADES,
+    MOODLE_PARENT_CATEGORY,
     ExportOptions,
     html_text,
     humanize_topic,
@@ -35,7 +36,6 @@ from quiz.export.base import (
     xml_safe,
 )
 
-PARENT_CATEGORY = "Patient education"
 _GIFT_SPECIAL = "\\~=#{}:"
 
 
@@ -149,7 +149,7 @@ def build(banks: Sequence[Bank]) -> tuple[str, int, int]:
         for topic, items in by_topic.items():
             # the category line is not unescaped by Moodle: it is written as it is, and a
             # title cannot hold a line break (cut to one line here all the same)
-            path = moodle_category(PARENT_CATEGORY, bank.title, humanize_topic(topic))
+            path = moodle_category(MOODLE_PARENT_CATEGORY, bank.title, humanize_topic(topic))
             out += [f"$CATEGORY: {' '.join(xml_safe(path).split())}", ""]
             categories += 1
             for q in items:

@@ -28,6 +28,7 @@ from pathlib import Path
 from quiz.bank.model import CHOICE_TYPES, Bank, Question, QuestionType, cloze_spans
 from quiz.export.base import (
     MOODLE_GRADES,
+    MOODLE_PARENT_CATEGORY,
     ExportOptions,
     html_text,
     humanize_topic,
@@ -36,8 +37,6 @@ from quiz.export.base import (
     write_atomically,
     xml_safe,
 )
-
-PARENT_CATEGORY = "Patient education"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -192,7 +191,7 @@ def build(banks: Sequence[Bank]) -> tuple[ET.ElementTree, int, int]:
             by_topic.setdefault(q.topics[0] if q.topics else "general", []).append(q)
         for topic, items in by_topic.items():
             cat = _sub(quiz, "question", type="category")
-            path = moodle_category(PARENT_CATEGORY, bank.title, humanize_topic(topic))
+            path = moodle_category(MOODLE_PARENT_CATEGORY, bank.title, humanize_topic(topic))
             _sub(_sub(cat, "category"), "text", path)
             _text(cat, "info", html_text(bank.description))
             categories += 1

@@ -21,13 +21,11 @@ so that columns of titles line up.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import TypeAlias
 
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 
-from quiz.engine.schedule import format_interval
 from quiz.safe_text import safe_line, safe_text
 
 #: a piece of `assemble`: plain text, (text, style), or `Content` built by these helpers
@@ -82,23 +80,3 @@ def fit(text: str, width: int) -> str:
     `width` cells with spaces."""
     line = clip(text, width)
     return line + " " * max(0, width - cell_len(line))
-
-
-def when(due: datetime | None, now: datetime) -> str:
-    """A due time relative to now, in words: "now", "in 10 min", "in 3 days"."""
-    if due is None:
-        return "not scheduled"
-    wait = due - now
-    if wait <= timedelta(0):
-        return "now"
-    return f"in {format_interval(wait)}"
-
-
-def duration_words(d: timedelta) -> str:
-    """A session's length in words: "under a minute", "about 12 min", "about 1 h 5 min"."""
-    minutes = round(d.total_seconds() / 60)
-    if minutes < 1:
-        return "under a minute"
-    if minutes < 60:
-        return f"about {minutes} min"
-    return f"about {minutes // 60} h {minutes % 60} min"
